@@ -1,0 +1,51 @@
+# Meedoen: `make run` starts the whole system with demo data, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export XDG_RUNTIME_DIR := $(CURDIR)/var/run
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test test-fast e2e lint stop install assets browser messages clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+	mkdir -p var/run
+
+# Chromium for the browser tests, from Debian's packages (Playwright's own download does not work offline).
+browser:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "Install Chromium (Debian: apt-get install chromium) to run the browser tests." >&2; exit 1; fi; \
+	fi
+
+run: install
+	$(PY) -m meedoen.stack run
+
+test: install browser
+	$(PY) -m meedoen.stack exec $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m meedoen.stack exec $(PY) manage.py makemigrations --check --dry-run
+
+messages: install
+	$(PY) manage.py makemessages -l nl --no-obsolete --ignore 'node_modules/*' --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages -l nl --ignore 'node_modules/*' --ignore '.venv/*'
+
+stop:
+	@if [ -x $(PY) ]; then $(PY) -m meedoen.stack stop; fi
+
+clean: stop
+	rm -rf var $(VENV) node_modules

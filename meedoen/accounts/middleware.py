@@ -1,0 +1,28 @@
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from meedoen.accounts.access import rule_allows
+
+
+class AccessRuleMiddleware:
+    """Default deny: refuse every view that does not declare an access rule (see access.py).
+
+    The Django admin has its own staff check and is the one exception.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and match.app_name == "admin":
+            return None
+        rule = getattr(view_func, "access_rule", None)
+        if rule_allows(rule, request.user):
+            return None
+        if rule is not None and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied

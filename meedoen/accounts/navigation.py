@@ -1,0 +1,27 @@
+"""The main navigation. Each entry names a URL; it is shown to exactly the roles that URL's access rule allows."""
+
+from functools import cache
+
+from django.urls import resolve, reverse
+from django.utils.translation import gettext_lazy as _
+
+from meedoen.accounts.access import rule_allows
+
+# (url name, label). Pillars add their entries here as they arrive.
+ENTRIES = [
+    ("home", _("Home")),
+    ("privacy:access_log", _("Access log")),
+]
+
+
+@cache
+def _rule_for(url_name: str):
+    return getattr(resolve(reverse(url_name)).func, "access_rule", None)
+
+
+def entries_for(user) -> list[dict]:
+    return [
+        {"url_name": name, "url": reverse(name), "label": label}
+        for name, label in ENTRIES
+        if rule_allows(_rule_for(name), user)
+    ]

@@ -1,0 +1,61 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from meedoen.accounts.access import ANY_ROLE, public, roles
+from meedoen.accounts.models import Role
+from meedoen.core.health import system_state
+
+# What each role's home page watches. Each panel shows its items, or its empty state.
+ATTENTION = {
+    Role.PROFESSIONAL: [
+        (_("My actions that are due"), _("You have no actions due.")),
+        (_("New signals in my districts"), _("There are no new signals in your districts.")),
+        (_("Signals without follow-up"), _("Every signal in your districts has a next step.")),
+    ],
+    Role.CHAIR: [
+        (_("Next meeting's agenda"), _("No meeting is planned yet.")),
+        (_("Urgent signals"), _("There are no urgent signals.")),
+        (_("My actions that are due"), _("You have no actions due.")),
+    ],
+    Role.BRIGADE_COORDINATOR: [
+        (_("Visit requests waiting for brigadiers"), _("No visit requests are waiting.")),
+        (_("Contact reports overdue"), _("No contact reports are overdue.")),
+    ],
+    Role.BRIGADIER: [
+        (_("My assignments"), _("You have no open assignments.")),
+        (_("Contacts to log"), _("There are no contacts to log.")),
+    ],
+    Role.HOST: [
+        (_("Today's walk-in sessions"), _("There are no walk-in sessions today.")),
+        (_("Upcoming activities"), _("No activities are planned.")),
+    ],
+    Role.PROJECT_LEADER: [
+        (_("Figures this quarter"), _("No figures yet for this quarter.")),
+    ],
+    Role.MUNICIPALITY: [
+        (_("Quarterly reports"), _("No quarterly reports are ready yet.")),
+    ],
+    Role.PRIVACY_OFFICER: [
+        (_("Refused accesses"), _("No refused accesses in the last 7 days.")),
+    ],
+    Role.ADMIN: [
+        (_("Accounts and organisations"), _("Manage accounts, organisations and districts in the administration.")),
+    ],
+}
+
+
+@roles(ANY_ROLE)
+def home(request):
+    panels = [{"title": title, "empty": empty} for title, empty in ATTENTION[request.user.role]]
+    return render(request, "core/home.html", {"panels": panels})
+
+
+@public
+@never_cache
+@require_GET
+def health(request):
+    state = system_state()
+    return JsonResponse(state, status=200 if state["status"] == "ok" else 503)

@@ -1,0 +1,112 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from meedoen.privacy.crypto import EncryptedDateField, EncryptedTextField, blind_index
+
+_PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def new_pseudonym() -> str:
+    return "B-" + "".join(secrets.choice(_PSEUDONYM_ALPHABET) for _ in range(6))
+
+
+class Resident(models.Model):
+    """The person a signal is about, known to the system by a pseudonym.
+
+    Identifying fields are encrypted at rest; the blind indexes answer "already known?" without decrypting.
+    """
+
+    pseudonym = models.CharField(_("pseudonym"), max_length=12, unique=True, default=new_pseudonym, editable=False)
+    full_name = EncryptedTextField(_("name"), blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), blank=True, null=True)
+    street = EncryptedTextField(_("street"), blank=True)
+    house_number = EncryptedTextField(_("house number"), blank=True)
+    postcode = EncryptedTextField(_("postcode"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    identity_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    address_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+
+    def __str__(self):
+        return self.pseudonym
+
+    @staticmethod
+    def identity_key(full_name: str, date_of_birth) -> str:
+        return blind_index(full_name, date_of_birth.isoformat() if date_of_birth else "")
+
+    @staticmethod
+    def address_key(postcode: str, house_number: str) -> str:
+        return blind_index("".join((postcode or "").split()), house_number)
+
+    def refresh_hashes(self) -> None:
+        self.identity_hash = self.identity_key(self.full_name, self.date_of_birth)
+        self.address_hash = self.address_key(self.postcode, self.house_number)
+
+
+class AccessAction(models.TextChoices):
+    READ = "read", _("read")
+    CREATE = "create", _("create")
+    UPDATE = "update", _("change")
+    DELETE = "delete", _("delete")
+    SEARCH = "search", _("search")
+    EXPORT = "export", _("export")
+    PRINT = "print", _("print")
+
+
+class AccessResult(models.TextChoices):
+    ALLOWED = "allowed", _("allowed")
+    DENIED = "denied", _("denied")
+
+
+class AccessLog(models.Model):
+    """One access to personal data (NEN 7513 style). Append-only; holds no personal content.
+
+    User and resident are kept as plain ids (no database constraint), so that neither deleting an account nor
+    erasing a resident touches the log; the username, role and organisation are copied at the time of access.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=30, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("resident"),
+    )
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    result = models.CharField(_("result"), max_length=10, choices=AccessResult.choices)
+    origin = models.GenericIPAddressField(_("origin address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["resident", "at"], name="accesslog_resident_at"),
+            models.Index(fields=["user", "at"], name="accesslog_user_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"

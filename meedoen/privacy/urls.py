@@ -1,0 +1,8 @@
+from django.urls import path
+
+from meedoen.privacy import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("access-log/", views.access_log, name="access_log"),
+]

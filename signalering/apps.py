@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SignaleringConfig(AppConfig):
+    name = "signalering"
+    verbose_name = _("District signal meetings")

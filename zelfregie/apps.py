@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ZelfregieConfig(AppConfig):
+    name = "zelfregie"
+    verbose_name = _("Self-direction centre")
