@@ -60,7 +60,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,6 +72,10 @@ MIDDLEWARE = [
     "meedoen.accounts.middleware.AccessRuleMiddleware",
     "meedoen.privacy.middleware.AccessLogFailureMiddleware",
 ]
+
+if PRODUCTION:
+    # In production gunicorn serves the collected static files through WhiteNoise; runserver does it in development.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "meedoen.urls"
 WSGI_APPLICATION = "meedoen.wsgi.application"
@@ -142,7 +145,8 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+    # The header only offers preloading; submitting the domain to the browsers' list is a separate, manual step.
+    SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
     SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 CONTENT_SECURITY_POLICY = {

@@ -40,7 +40,9 @@ def services():
             pg = embedded.postgres_server()
             os.environ["DATABASE_URL"] = embedded.postgres_url()
         if not os.environ.get("REDIS_URL"):
-            redis_process = embedded.start_redis()
+            # Share an embedded Redis that is already up (e.g. `make test` beside `make run`); else own one.
+            if not embedded.redis_answers(embedded.redis_url()):
+                redis_process = embedded.start_redis()
             os.environ["REDIS_URL"] = embedded.redis_url()
         yield
     finally:

@@ -2,6 +2,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from meedoen.accounts.access import rule_allows
+from meedoen.privacy.audit import AccessLogError, log_access
+from meedoen.privacy.middleware import access_log_unavailable
+from meedoen.privacy.models import AccessAction
 
 
 class AccessRuleMiddleware:
@@ -25,4 +28,16 @@ class AccessRuleMiddleware:
             return None
         if rule is not None and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if request.user.is_authenticated:
+            try:
+                log_access(
+                    user=request.user,
+                    action=AccessAction.READ,
+                    object_type="page",
+                    object_id=request.path[:200],
+                    allowed=False,
+                    request=request,
+                )
+            except AccessLogError:
+                return access_log_unavailable(request)
         raise PermissionDenied

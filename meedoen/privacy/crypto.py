@@ -13,7 +13,9 @@ from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 @cache
@@ -55,31 +57,39 @@ def blind_index(*parts: str) -> str:
 class EncryptedTextField(models.TextField):
     """A text field stored as a Fernet token; reads give plain text. Not searchable: use a blind index."""
 
+    def to_text(self, value) -> str:
+        return str(value)
+
+    def from_text(self, text: str):
+        return text
+
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":
             return value
-        return decrypt(value)
+        return self.from_text(decrypt(value))
 
     def get_prep_value(self, value):
-        value = super().get_prep_value(value)
         if value is None or value == "":
             return value
-        return encrypt(value)
+        return encrypt(self.to_text(value))
 
 
 class EncryptedDateField(EncryptedTextField):
     """A date stored encrypted as an ISO string."""
 
-    def from_db_value(self, value, expression, connection):
-        text = super().from_db_value(value, expression, connection)
-        return datetime.date.fromisoformat(text) if text else None
+    def to_text(self, value) -> str:
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
-    def get_prep_value(self, value):
-        if isinstance(value, datetime.date):
-            value = value.isoformat()
-        return super().get_prep_value(value)
+    def from_text(self, text: str):
+        return datetime.date.fromisoformat(text)
+
+    def from_db_value(self, value, expression, connection):
+        return super().from_db_value(value, expression, connection) or None
 
     def to_python(self, value):
         if isinstance(value, str) and value:
-            return datetime.date.fromisoformat(value)
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                raise ValidationError(_("Enter a valid date."), code="invalid") from None
         return value

@@ -3,8 +3,13 @@ from django.template.response import TemplateResponse
 from meedoen.privacy.audit import AccessLogError
 
 
+def access_log_unavailable(request):
+    """The answer to a request whose access could not be logged: it fails, with a clear message."""
+    return TemplateResponse(request, "errors/access_log_unavailable.html", status=503).render()
+
+
 class AccessLogFailureMiddleware:
-    """A request whose access cannot be logged fails, with a clear message instead of a server error."""
+    """A view whose access cannot be logged fails with a clear message instead of a server error."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -14,6 +19,5 @@ class AccessLogFailureMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, AccessLogError):
-            response = TemplateResponse(request, "errors/access_log_unavailable.html", status=503)
-            return response.render()
+            return access_log_unavailable(request)
         return None

@@ -94,7 +94,7 @@ class AccessLog(models.Model):
         verbose_name=_("resident"),
     )
     object_type = models.CharField(_("object type"), max_length=60)
-    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    object_id = models.CharField(_("object id"), max_length=200, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
     result = models.CharField(_("result"), max_length=10, choices=AccessResult.choices)
     origin = models.GenericIPAddressField(_("origin address"), null=True, blank=True)

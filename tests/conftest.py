@@ -1,0 +1,35 @@
+import pytest
+
+from meedoen.accounts.models import Role
+from tests.factories import UserFactory
+from tests.factories.accounts import PASSWORD
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role=Role.PROFESSIONAL, **kwargs):
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def users(make_user):
+    """One user per role, keyed by role value."""
+    return {role: make_user(role=role, username=f"demo-{role}") for role in Role.values}
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client logged in as the given user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def password():
+    return PASSWORD

@@ -1,0 +1,69 @@
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meedoen.accounts.models import Role
+from meedoen.privacy.audit import AccessLogError, log_access
+from meedoen.privacy.models import AccessLog
+
+
+@pytest.fixture
+def entry(users):
+    return log_access(user=users[Role.PROFESSIONAL], action="read", object_type="signal", object_id=7)
+
+
+def test_log_row_records_who_what_and_from_where(users, rf):
+    user = users[Role.PROFESSIONAL]
+    request = rf.get("/", REMOTE_ADDR="192.0.2.7")
+    entry = log_access(user=user, action="export", object_type="signal", object_id=7, request=request)
+    entry.refresh_from_db()
+    assert (entry.username, entry.role, entry.organisation) == (user.username, "professional", user.organisation.name)
+    assert (entry.object_type, entry.object_id, entry.action, entry.result) == ("signal", "7", "export", "allowed")
+    assert entry.origin == "192.0.2.7"
+    assert entry.at is not None
+
+
+def test_database_refuses_to_change_a_log_row(entry):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AccessLog.objects.filter(pk=entry.pk).update(action="delete")
+
+
+def test_database_refuses_to_delete_a_log_row(entry):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM privacy_accesslog WHERE id = %s", [entry.pk])
+
+
+def test_a_failed_log_write_raises(users):
+    with mock.patch.object(AccessLog, "save", side_effect=DatabaseError("disk full")):
+        with pytest.raises(AccessLogError):
+            log_access(user=users[Role.HOST], action="read", object_type="x")
+
+
+def test_request_fails_with_a_clear_message_when_the_log_cannot_be_written(client, users):
+    client.force_login(users[Role.HOST])
+    with mock.patch.object(AccessLog, "save", side_effect=DatabaseError("disk full")):
+        response = client.get(reverse("privacy:access_log"))
+    assert response.status_code == 503
+    assert "vastgelegd" in response.content.decode()
+
+
+def test_privacy_officer_reads_the_log(client, users, entry):
+    client.force_login(users[Role.PRIVACY_OFFICER])
+    response = client.get(reverse("privacy:access_log"))
+    assert response.status_code == 200
+    assert entry.username in response.content.decode()
+
+
+def test_access_log_page_query_count_does_not_grow_with_rows(client, users):
+    client.force_login(users[Role.PRIVACY_OFFICER])
+    counts = []
+    for rows in (5, 50):
+        for number in range(rows):
+            log_access(user=users[Role.PROFESSIONAL], action="read", object_type="signal", object_id=number)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("privacy:access_log")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 8, counts
