@@ -33,6 +33,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=2 \
     FORWARDED_ALLOW_IPS=127.0.0.1,::1
 
+# WeasyPrint (PDF reports) needs Pango, HarfBuzz and at least one font at run time.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 meedoen \
     && useradd --system --uid 10001 --gid meedoen --home-dir /app --no-create-home \
        --shell /usr/sbin/nologin meedoen
@@ -44,9 +50,10 @@ COPY . .
 COPY --from=assets /build/node_modules/bootstrap/dist node_modules/bootstrap/dist
 
 # collectstatic needs production settings to import, and those require these variables. The values below are
-# dummies that exist only for this RUN step (they end up in no ENV of the image); collectstatic connects to
-# neither the database nor Redis. The code stays owned by root and read-only for the app user; only var/run
-# (Celery beat's schedule file) is writable.
+# dummies that exist only for this RUN step (no ENV of the image keeps them, but `docker history` shows them, so
+# never put real keys here); collectstatic connects to neither the database nor Redis. Translations need no
+# gettext here: the compiled locale/*/LC_MESSAGES/django.mo is part of the repository (`make messages`).
+# The code stays owned by root and read-only for the app user; only var/run (beat's schedule file) is writable.
 RUN SECRET_KEY=build-only-not-a-secret \
     FIELD_ENCRYPTION_KEYS=build-only-not-a-key \
     BLIND_INDEX_KEY=build-only-not-a-secret \

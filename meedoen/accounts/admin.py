@@ -22,7 +22,10 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
-        (_("Role and organisation"), {"fields": ("email", "first_name", "last_name", "role", "organisation")}),
+        (
+            _("Role and organisation"),
+            {"fields": ("email", "first_name", "last_name", "role", "organisation")},
+        ),
     )
     inlines = [MembershipInline]
 

@@ -15,14 +15,21 @@ from meedoen.accounts.models import (
 )
 from meedoen.accounts.services import membership_set, user_create
 
-DEMO_PASSWORD = "meedoen-demo-2026"
+DEMO_PASSWORD = "meedoen-demo-2026"  # noqa: S105 - demo only; seed_demo refuses when DEBUG is off
 
 DISTRICTS = {
     "Binnenstad-Noord": ["Havenwijk", "Marewijk", "Molenwijk", "Pancras-West"],
     "Binnenstad-Zuid": ["Pieterswijk", "Academiewijk", "Levendaal-West", "Levendaal-Oost"],
     "Stationsdistrict": ["Stationsplein", "Transvaal", "Schipholweg"],
     "Leiden-Noord": ["De Kooi", "Groenoord", "Staalwijk"],
-    "Roodenburgerdistrict": ["Meerburg", "Tuinstadwijk", "Fruitbuurt", "Roomburg", "Waardeiland", "Zeeheldenbuurt"],
+    "Roodenburgerdistrict": [
+        "Meerburg",
+        "Tuinstadwijk",
+        "Fruitbuurt",
+        "Roomburg",
+        "Waardeiland",
+        "Zeeheldenbuurt",
+    ],
     "Bos- en Gasthuisdistrict": ["Boshuizen", "Vogelwijk", "Haagweg-Zuid"],
     "Morsdistrict": ["Morskwartier", "Bockhorst", "Rijnsburgerblok"],
     "Boerhaavedistrict": ["Professorenwijk-West", "Burgemeesterswijk", "Oranjegracht"],
@@ -48,10 +55,23 @@ ORGANISATIONS = [
 
 # username, role, first name, last name, organisation, districts (chair of the first when role is chair)
 ACCOUNTS = [
-    ("wijkteam", Role.PROFESSIONAL, "Fatima", "El Amrani", "Sociaal Wijkteam Leiden",
-     ["Binnenstad-Zuid", "Roodenburgerdistrict"]),
+    (
+        "wijkteam",
+        Role.PROFESSIONAL,
+        "Fatima",
+        "El Amrani",
+        "Sociaal Wijkteam Leiden",
+        ["Binnenstad-Zuid", "Roodenburgerdistrict"],
+    ),
     ("voorzitter", Role.CHAIR, "Joost", "van Dam", "Sociaal Wijkteam Leiden", ["Binnenstad-Zuid"]),
-    ("coordinator", Role.BRIGADE_COORDINATOR, "Ineke", "Bakker", "Libertas Leiden – Huis van de Buurt Matilo", []),
+    (
+        "coordinator",
+        Role.BRIGADE_COORDINATOR,
+        "Ineke",
+        "Bakker",
+        "Libertas Leiden – Huis van de Buurt Matilo",
+        [],
+    ),
     ("brigadier", Role.BRIGADIER, "Ruud", "Verhoeven", "Cliëntenraad Meedoen", []),
     ("gastvrouw", Role.HOST, "Sanne", "de Wit", "Libertas Leiden – Huis van de Buurt Matilo", []),
     ("projectleider", Role.PROJECT_LEADER, "Marloes", "Jansen", "Gemeente Leiden", []),
@@ -90,11 +110,13 @@ def seed(stdout) -> None:
                 district=District.objects.get(name=district_name),
                 role=MembershipRole.CHAIR if chair else MembershipRole.MEMBER,
             )
-    stdout.write(f"Demo foundation: {District.objects.count()} districts, {Organisation.objects.count()} organisations.")
+    stdout.write(
+        f"Demo foundation: {District.objects.count()} districts, {Organisation.objects.count()} organisations."
+    )
 
 
 def describe_accounts() -> str:
-    lines = ["", "Demo accounts (password for all: %s):" % DEMO_PASSWORD]
+    lines = ["", f"Demo accounts (password for all: {DEMO_PASSWORD}):"]
     for username, role, *_ in ACCOUNTS:
         lines.append(f"  {username:<14} {Role(role).label}")
     return "\n".join(lines) + "\n"

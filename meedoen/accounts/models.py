@@ -88,7 +88,11 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
     )
     districts = models.ManyToManyField(
-        District, through="DistrictMembership", related_name="members", blank=True, verbose_name=_("districts")
+        District,
+        through="DistrictMembership",
+        related_name="members",
+        blank=True,
+        verbose_name=_("districts"),
     )
 
     class Meta:

@@ -42,7 +42,10 @@ ATTENTION = {
         (_("Refused accesses"), _("No refused accesses in the last 7 days.")),
     ],
     Role.ADMIN: [
-        (_("Accounts and organisations"), _("Manage accounts, organisations and districts in the administration.")),
+        (
+            _("Accounts and organisations"),
+            _("Manage accounts, organisations and districts in the administration."),
+        ),
     ],
 }
 

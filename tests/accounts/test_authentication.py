@@ -57,7 +57,9 @@ def test_password_change_accepts_a_strong_password(client, professional, passwor
     assert professional.check_password(strong)
 
 
-@pytest.mark.parametrize(("password", "valid"), [("elf-tekens1", False), ("twaalf-teken", True), ("123456789012", False)])
+@pytest.mark.parametrize(
+    ("password", "valid"), [("elf-tekens1", False), ("twaalf-teken", True), ("123456789012", False)]
+)
 def test_password_rules(password, valid, professional):
     if valid:
         validate_password(password, professional)

@@ -16,17 +16,34 @@ def seeded(db, settings):
 def test_loads_the_ten_leiden_districts_with_neighbourhoods(seeded):
     assert District.objects.count() == 10
     assert set(Neighbourhood.objects.filter(district__name="Binnenstad-Zuid").values_list("name", flat=True)) >= {
-        "Pieterswijk", "Academiewijk", "Levendaal-West", "Levendaal-Oost"
+        "Pieterswijk",
+        "Academiewijk",
+        "Levendaal-West",
+        "Levendaal-Oost",
     }
-    assert set(
-        Neighbourhood.objects.filter(district__name="Roodenburgerdistrict").values_list("name", flat=True)
-    ) >= {"Meerburg", "Tuinstadwijk", "Fruitbuurt", "Roomburg", "Waardeiland", "Zeeheldenbuurt"}
+    assert set(Neighbourhood.objects.filter(district__name="Roodenburgerdistrict").values_list("name", flat=True)) >= {
+        "Meerburg",
+        "Tuinstadwijk",
+        "Fruitbuurt",
+        "Roomburg",
+        "Waardeiland",
+        "Zeeheldenbuurt",
+    }
     assert not District.objects.filter(neighbourhoods=None).exists()
 
 
 def test_loads_partner_organisations(seeded):
     names = set(Organisation.objects.values_list("name", flat=True))
-    for partner in ("GGZ Rivierduinen", "Brijder", "Ons Doel", "De Sleutels", "Portaal", "Lumen", "Matilo", "Gemeente"):
+    for partner in (
+        "GGZ Rivierduinen",
+        "Brijder",
+        "Ons Doel",
+        "De Sleutels",
+        "Portaal",
+        "Lumen",
+        "Matilo",
+        "Gemeente",
+    ):
         assert any(partner in name for name in names), partner
 
 
@@ -44,7 +61,9 @@ def test_chair_chairs_a_district(seeded):
 def test_is_idempotent(seeded):
     counts = [model.objects.count() for model in (District, Neighbourhood, Organisation, User, DistrictMembership)]
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    assert counts == [model.objects.count() for model in (District, Neighbourhood, Organisation, User, DistrictMembership)]
+    assert counts == [
+        model.objects.count() for model in (District, Neighbourhood, Organisation, User, DistrictMembership)
+    ]
 
 
 def test_refuses_when_debug_is_off(db, settings):

@@ -40,9 +40,7 @@ def pytest_collection_modifyitems(config, items):
 def browser_type_launch_args(browser_type_launch_args):
     """Launch the system Chromium: Playwright's own browser download does not work on these machines."""
     if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing; install it with `make browser` (Debian: apt-get install chromium)."
-        )
+        pytest.fail(f"{CHROMIUM} is missing; install it with `make browser` (Debian: apt-get install chromium).")
     args = CHROMIUM_ARGS
     if browser_type_launch_args.get("headless") is False:  # pytest --headed
         args = [arg for arg in args if arg != "--headless"]
@@ -58,9 +56,7 @@ def browser_context_args(browser_context_args):
 def _describe(violations: list[dict]) -> str:
     lines = [f"{len(violations)} accessibility violation(s):"]
     for violation in violations:
-        lines.append(
-            f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>"
-        )
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
         for node in violation["nodes"]:
             lines.append(f"    {' '.join(map(str, node['target']))}")
             if node.get("failureSummary"):

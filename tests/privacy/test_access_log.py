@@ -20,8 +20,17 @@ def test_log_row_records_who_what_and_from_where(users, rf):
     request = rf.get("/", REMOTE_ADDR="192.0.2.7")
     entry = log_access(user=user, action="export", object_type="signal", object_id=7, request=request)
     entry.refresh_from_db()
-    assert (entry.username, entry.role, entry.organisation) == (user.username, "professional", user.organisation.name)
-    assert (entry.object_type, entry.object_id, entry.action, entry.result) == ("signal", "7", "export", "allowed")
+    assert (entry.username, entry.role, entry.organisation) == (
+        user.username,
+        "professional",
+        user.organisation.name,
+    )
+    assert (entry.object_type, entry.object_id, entry.action, entry.result) == (
+        "signal",
+        "7",
+        "export",
+        "allowed",
+    )
     assert entry.origin == "192.0.2.7"
     assert entry.at is not None
 
@@ -32,14 +41,17 @@ def test_database_refuses_to_change_a_log_row(entry):
 
 
 def test_database_refuses_to_delete_a_log_row(entry):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM privacy_accesslog WHERE id = %s", [entry.pk])
 
 
 def test_a_failed_log_write_raises(users):
-    with mock.patch.object(AccessLog, "save", side_effect=DatabaseError("disk full")):
-        with pytest.raises(AccessLogError):
-            log_access(user=users[Role.HOST], action="read", object_type="x")
+    with mock.patch.object(AccessLog, "save", side_effect=DatabaseError("disk full")), pytest.raises(AccessLogError):
+        log_access(user=users[Role.HOST], action="read", object_type="x")
 
 
 def test_request_fails_with_a_clear_message_when_the_log_cannot_be_written(client, users):

@@ -15,7 +15,7 @@ BIRTHDAY = datetime.date(1971, 3, 14)
 
 def raw_columns(resident, *columns):
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(columns)} FROM privacy_resident WHERE id = %s", [resident.pk])
+        cursor.execute(f"SELECT {', '.join(columns)} FROM privacy_resident WHERE id = %s", [resident.pk])  # noqa: S608
         return cursor.fetchone()
 
 
