@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export XDG_RUNTIME_DIR := $(CURDIR)/var/run
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast e2e lint stop install assets browser messages clean
+.PHONY: run test test-fast e2e lint stop install browser messages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,13 +35,19 @@ run: install
 test: install browser
 	$(PY) -m meedoen.stack exec $(PY) -m pytest $(PYTEST_ARGS)
 
+test-fast: install  # everything but the browser journeys
+	$(PY) -m meedoen.stack exec $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+e2e: install browser
+	$(PY) -m meedoen.stack exec $(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m meedoen.stack exec $(PY) manage.py makemigrations --check --dry-run
 
 messages: install
-	$(PY) manage.py makemessages -l nl --no-obsolete --ignore 'node_modules/*' --ignore '.venv/*' --ignore 'var/*'
+	$(PY) -m meedoen.stack exec $(PY) manage.py makemessages -l nl --no-obsolete --no-location --ignore 'node_modules/*' --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
 	$(PY) manage.py compilemessages -l nl --ignore 'node_modules/*' --ignore '.venv/*'
 
 stop:

@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
+from cryptography.fernet import Fernet, MultiFernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,11 @@ else:
     FIELD_ENCRYPTION_KEYS = (envstr("FIELD_ENCRYPTION_KEYS") or development_secret("FIELD_ENCRYPTION_KEYS")).split(",")
     BLIND_INDEX_KEY = envstr("BLIND_INDEX_KEY") or development_secret("BLIND_INDEX_KEY")
 
+try:  # a malformed key must stop the start, not the first read of a resident
+    MultiFernet([Fernet(key.strip().encode()) for key in FIELD_ENCRYPTION_KEYS])
+except ValueError as error:
+    raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS holds a malformed key: {error}") from None
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
@@ -43,6 +50,7 @@ INSTALLED_APPS = [
     "meedoen.accounts",
     "meedoen.privacy",
     "meedoen.core",
+    "meedoen.notifications",
     "signalering",
     "brigade",
     "zelfregie",
@@ -93,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "meedoen.accounts.context_processors.navigation",
+                "meedoen.notifications.context_processors.unread",
             ],
         },
     },
@@ -219,6 +228,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "meedoen.core.tasks.heartbeat", "schedule": timedelta(seconds=30)},
+    "send-unsent-emails": {"task": "meedoen.notifications.tasks.send_unsent_emails", "schedule": crontab(minute="*/5")},
+    "urgent-signals": {"task": "signalering.tasks.sweep_urgent_signals", "schedule": crontab(minute="*/10")},
+    "agenda-notices": {"task": "signalering.tasks.send_agenda_notices", "schedule": crontab(minute=15)},
+    "daily-digests": {"task": "signalering.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
+    "plan-meetings": {"task": "signalering.tasks.plan_meetings", "schedule": crontab(hour=2, minute=30)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "run" / "celerybeat-schedule")
 WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", 90)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("accounts/", include("meedoen.accounts.urls")),
     path("privacy/", include("meedoen.privacy.urls")),
+    path("notifications/", include("meedoen.notifications.urls")),
+    path("", include("signalering.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,5 @@
 import pytest
+from celery.contrib.testing.worker import start_worker
 
 from meedoen.accounts.models import Role
 from tests.factories import UserFactory
@@ -33,3 +34,13 @@ def client_for(client):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture
+def worker():
+    """A real Celery worker (in a thread) on the real broker from REDIS_URL."""
+    from meedoen.celery import app
+
+    app.loader.import_module("celery.contrib.testing.tasks")
+    with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10) as running:
+        yield running

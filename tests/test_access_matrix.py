@@ -1,9 +1,13 @@
 """The role × URL matrix: every URL, every role, the expected answer. Every later issue extends MATRIX."""
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from meedoen.accounts.models import Role
+from signalering import services
+from tests.factories.signalering import district_with_members, make_meeting, make_signal
 
 ANONYMOUS = "anonymous"
 ALL = [ANONYMOUS, *Role.values]
@@ -14,7 +18,15 @@ def answers(default, **by_role):
     return {role: by_role.get(role, default) for role in ALL}
 
 
-# url name (with args) -> {role: status code or LOGIN}
+SIGNAL_ROLES = {Role.PROFESSIONAL, Role.CHAIR, Role.ADMIN}
+
+
+def signal_page(ok=200):
+    """Signal pages: members of the district (professional and chair here) and admins; other roles refused."""
+    return answers(403, anonymous=LOGIN, **{role: ok for role in SIGNAL_ROLES})
+
+
+# url name, args (names of objects in the `world` fixture, or literal strings) -> {role: status code or LOGIN}
 MATRIX = {
     ("home", ()): answers(200, anonymous=LOGIN),
     ("health", ()): answers(None),  # 200 or 503 depending on the services; never refused
@@ -23,9 +35,27 @@ MATRIX = {
     ("password_change_done", ()): answers(200, anonymous=LOGIN),
     ("password_reset", ()): answers(200),
     ("password_reset_done", ()): answers(200),
-    ("password_reset_confirm", ("MQ", "set-password")): answers(200),
+    ("password_reset_confirm", ("=MQ", "=set-password")): answers(200),
     ("password_reset_complete", ()): answers(200),
     ("privacy:access_log", ()): answers(403, anonymous=LOGIN, privacy_officer=200),
+    ("notifications:inbox", ()): answers(200, anonymous=LOGIN),
+    ("notifications:mark_read", ()): answers(405, anonymous=LOGIN),
+    ("signalering:list", ()): signal_page(),
+    ("signalering:mine", ()): signal_page(),
+    ("signalering:create", ()): signal_page(),
+    ("signalering:resident_check", ()): signal_page(),
+    ("signalering:signal", ("signal",)): signal_page(),
+    ("signalering:transition", ("signal",)): signal_page(405),
+    ("signalering:update", ("signal",)): signal_page(405),
+    ("signalering:note", ("signal",)): signal_page(405),
+    ("signalering:action_add", ("signal",)): signal_page(405),
+    ("signalering:my_actions", ()): signal_page(),
+    ("signalering:action_done", ("action",)): signal_page(405),
+    ("signalering:meetings", ()): signal_page(),
+    ("signalering:meeting", ("meeting",)): signal_page(),
+    ("signalering:meeting_item", ("meeting", "signal")): signal_page(405),
+    ("signalering:meeting_finish", ("meeting",)): signal_page(405),
+    ("signalering:meeting_print", ("meeting", "=agenda")): signal_page(),
 }
 # Reached with POST only: logout and the language switch.
 POST_ONLY = {"logout", "set_language"}
@@ -56,11 +86,24 @@ CASES = [(name, args, role, expected) for (name, args), row in MATRIX.items() fo
 CASES += [(ADMIN[0], ADMIN[1], role, expected) for role, expected in ADMIN_ANSWERS.items()]
 
 
+@pytest.fixture
+def world(users):
+    """A district where the professional and the chair take part, with a signal, an action and a meeting."""
+    professional, chair = users[Role.PROFESSIONAL], users[Role.CHAIR]
+    district = district_with_members(professional, chairs=[chair])
+    signal = make_signal(reporter=professional, district=district)
+    action = services.action_create(
+        signal=signal, user=professional, description="Bellen", owner=professional, due=datetime.date(2027, 1, 1)
+    )
+    return {"signal": signal.pk, "action": action.pk, "meeting": make_meeting(district).pk}
+
+
 @pytest.mark.parametrize(("name", "args", "role", "expected"), CASES)
-def test_role_gets_expected_answer(client, users, name, args, role, expected):
+def test_role_gets_expected_answer(client, users, world, name, args, role, expected):
     if role != ANONYMOUS:
         client.force_login(users[role])
-    response = client.get(reverse(name, args=args))
+    resolved = [arg[1:] if arg.startswith("=") else world[arg] for arg in args]
+    response = client.get(reverse(name, args=resolved))
     if expected is None:
         assert response.status_code in (200, 503)
     elif expected == LOGIN:

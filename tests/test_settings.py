@@ -21,7 +21,9 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a production process never has it.
+    test_only = {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in test_only}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         env={**base, **{k: v for k, v in env.items() if v is not None}},

@@ -10,6 +10,10 @@ from meedoen.accounts.access import rule_allows
 # (url name, label). Pillars add their entries here as they arrive.
 ENTRIES = [
     ("home", _("Home")),
+    ("signalering:list", _("Signals")),
+    ("signalering:create", _("New signal")),
+    ("signalering:meetings", _("Meetings")),
+    ("signalering:my_actions", _("My actions")),
     ("privacy:access_log", _("Access log")),
 ]
 

@@ -6,20 +6,11 @@ from django.views.decorators.http import require_GET
 
 from meedoen.accounts.access import ANY_ROLE, public, roles
 from meedoen.accounts.models import Role
+from meedoen.core import attention
 from meedoen.core.health import system_state
 
-# What each role's home page watches. Each panel shows its items, or its empty state.
+# What each role's home page watches until a pillar provides its panels (see attention.py).
 ATTENTION = {
-    Role.PROFESSIONAL: [
-        (_("My actions that are due"), _("You have no actions due.")),
-        (_("New signals in my districts"), _("There are no new signals in your districts.")),
-        (_("Signals without follow-up"), _("Every signal in your districts has a next step.")),
-    ],
-    Role.CHAIR: [
-        (_("Next meeting's agenda"), _("No meeting is planned yet.")),
-        (_("Urgent signals"), _("There are no urgent signals.")),
-        (_("My actions that are due"), _("You have no actions due.")),
-    ],
     Role.BRIGADE_COORDINATOR: [
         (_("Visit requests waiting for brigadiers"), _("No visit requests are waiting.")),
         (_("Contact reports overdue"), _("No contact reports are overdue.")),
@@ -52,7 +43,9 @@ ATTENTION = {
 
 @roles(ANY_ROLE)
 def home(request):
-    panels = [{"title": title, "empty": empty} for title, empty in ATTENTION[request.user.role]]
+    panels = attention.panels_for(request.user) or [
+        attention.Panel(title=title, empty=empty) for title, empty in ATTENTION[request.user.role]
+    ]
     return render(request, "core/home.html", {"panels": panels})
 
 

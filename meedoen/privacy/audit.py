@@ -20,19 +20,10 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def log_access(
-    *,
-    user,
-    action: AccessAction | str,
-    object_type: str,
-    object_id: object = "",
-    resident=None,
-    allowed: bool = True,
-    request=None,
-) -> AccessLog:
-    organisation = getattr(user, "organisation", None) if user is not None else None
+def _entry(*, user, action, object_type, object_id, resident, allowed, request) -> AccessLog:
     authenticated = user is not None and user.is_authenticated
-    entry = AccessLog(
+    organisation = getattr(user, "organisation", None) if authenticated else None
+    return AccessLog(
         user=user if authenticated else None,
         username=user.get_username() if authenticated else "",
         role=getattr(user, "role", "") if authenticated else "",
@@ -43,6 +34,49 @@ def log_access(
         action=action,
         result=AccessResult.ALLOWED if allowed else AccessResult.DENIED,
         origin=client_address(request),
+    )
+
+
+def log_access_many(*, user, action, object_type: str, objects: list[tuple[object, object]], request=None) -> None:
+    """One row per (object id, resident id) pair, written in one statement: for lists, agendas and exports."""
+    entries = [
+        _entry(
+            user=user,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            resident=resident,
+            allowed=True,
+            request=request,
+        )
+        for object_id, resident in objects
+    ]
+    try:
+        with transaction.atomic():
+            AccessLog.objects.bulk_create(entries, batch_size=1000)
+    except DatabaseError as error:
+        logger.exception("Access log write failed")
+        raise AccessLogError("The access log could not be written") from error
+
+
+def log_access(
+    *,
+    user,
+    action: AccessAction | str,
+    object_type: str,
+    object_id: object = "",
+    resident=None,
+    allowed: bool = True,
+    request=None,
+) -> AccessLog:
+    entry = _entry(
+        user=user,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        resident=resident,
+        allowed=allowed,
+        request=request,
     )
     try:
         with transaction.atomic():

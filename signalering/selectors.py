@@ -1,0 +1,97 @@
+"""Who may see which signal, meeting and action. Every view, export, print and search goes through here."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from meedoen.accounts.models import District, DistrictMembership, MembershipRole, Role, User
+from signalering.models import Action, Meeting, Signal
+from signalering.workflow import OPEN_STATUSES, Status
+
+SIGNAL_ROLES = frozenset({Role.PROFESSIONAL, Role.CHAIR, Role.ADMIN})
+
+
+def member_districts(user) -> QuerySet[District]:
+    """Districts whose signals the user may see: their own (admins: all)."""
+    if not user.is_authenticated or not user.is_active or user.role not in SIGNAL_ROLES:
+        return District.objects.none()
+    if user.role == Role.ADMIN:
+        return District.objects.all()
+    return District.objects.filter(memberships__user=user)
+
+
+def chaired_districts(user) -> QuerySet[District]:
+    if not user.is_authenticated or not user.is_active or user.role not in SIGNAL_ROLES:
+        return District.objects.none()
+    if user.role == Role.ADMIN:
+        return District.objects.all()
+    return District.objects.filter(memberships__user=user, memberships__role=MembershipRole.CHAIR)
+
+
+def is_chair_of(user, district_id: int) -> bool:
+    return chaired_districts(user).filter(pk=district_id).exists()
+
+
+def visible_signals(user) -> QuerySet[Signal]:
+    if not user.is_authenticated or not user.is_active or user.role not in SIGNAL_ROLES:
+        return Signal.objects.none()
+    if user.role == Role.ADMIN:
+        return Signal.objects.all()
+    membership = DistrictMembership.objects.filter(user=user, district=OuterRef("district"))
+    return Signal.objects.filter(Exists(membership))
+
+
+def visible_meetings(user) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(district__in=member_districts(user))
+
+
+def visible_actions(user) -> QuerySet[Action]:
+    return Action.objects.filter(signal__in=visible_signals(user))
+
+
+def overdue_q(today: datetime.date | None = None) -> Q:
+    """Open signals past the first-discussion deadline without a discussion, or past the next step's due date."""
+    today = today or timezone.localdate()
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(first_discussed_at__isnull=True, first_discussion_due__lt=today) | Q(next_step_due__lt=today)
+    )
+
+
+def agenda_signals(meeting: Meeting) -> QuerySet[Signal]:
+    """The agenda builds itself: new and scheduled signals, and open signals whose next step falls due.
+
+    Once the meeting is held, its agenda is what was discussed in it.
+    """
+    meeting_day = timezone.localdate(meeting.starts_at)
+    discussed = Q(discussions__meeting=meeting)
+    due = (
+        Q(status__in=[Status.NEW, Status.SCHEDULED])
+        | Q(status__in=[Status.IN_PROGRESS, Status.MONITORING], next_step_due__lte=meeting_day)
+    )
+    return (
+        Signal.objects.filter(district_id=meeting.district_id)
+        .filter(discussed | due if meeting.state == Meeting.State.PLANNED else discussed)
+        .distinct()
+        .select_related("neighbourhood", "lead", "resident")
+        .prefetch_related("categories")
+        .order_by("-urgency", "created_at")
+    )
+
+
+def next_meeting(district_id: int) -> Meeting | None:
+    return (
+        Meeting.objects.filter(district_id=district_id, starts_at__gte=timezone.now(), state=Meeting.State.PLANNED)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def district_members(district_id: int) -> QuerySet[User]:
+    return User.objects.filter(memberships__district_id=district_id, is_active=True).order_by("first_name", "last_name")
+
+
+def chairs_of(district_id: int) -> QuerySet[User]:
+    return User.objects.filter(
+        memberships__district_id=district_id, memberships__role=MembershipRole.CHAIR, is_active=True
+    )

@@ -1,0 +1,483 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meedoen.accounts.access import roles
+from meedoen.core.pdf import render_pdf
+from meedoen.privacy.audit import log_access, log_access_many
+from meedoen.privacy.models import AccessAction
+from meedoen.privacy.selectors import known_residents
+from signalering import services
+from signalering.filters import SignalFilter
+from signalering.forms import (
+    ActionForm,
+    DiscussionForm,
+    MinutesForm,
+    NoteForm,
+    SignalForm,
+    SignalUpdateForm,
+    TransitionForm,
+)
+from signalering.models import Action, Discussion, Meeting, Signal
+from signalering.selectors import (
+    SIGNAL_ROLES,
+    agenda_signals,
+    district_members,
+    is_chair_of,
+    member_districts,
+    visible_actions,
+    visible_meetings,
+    visible_signals,
+)
+
+PAGE_SIZE = 25
+
+
+def _get_signal_for_user(request, pk: int, action=AccessAction.READ) -> Signal:
+    """The signal if the user may see it (logged either way); 404 otherwise, so its existence is not revealed."""
+    signal = visible_signals(request.user).filter(pk=pk).first()
+    if signal is None:
+        exists = Signal.objects.filter(pk=pk).values_list("resident_id", flat=True).first()
+        log_access(
+            user=request.user,
+            action=action,
+            object_type="signal",
+            object_id=pk,
+            resident=exists,
+            allowed=False,
+            request=request,
+        )
+        raise Http404
+    log_access(
+        user=request.user,
+        action=action,
+        object_type="signal",
+        object_id=pk,
+        resident=signal.resident_id,
+        request=request,
+    )
+    return signal
+
+
+def _get_meeting_for_user(request, pk: int, action=AccessAction.READ) -> Meeting:
+    meeting = visible_meetings(request.user).select_related("district").filter(pk=pk).first()
+    allowed = meeting is not None
+    log_access(user=request.user, action=action, object_type="meeting", object_id=pk, allowed=allowed, request=request)
+    if not allowed:
+        raise Http404
+    return meeting
+
+
+def _signal_rows(queryset):
+    return queryset.select_related("district", "neighbourhood", "lead", "resident").prefetch_related("categories")
+
+
+@roles(SIGNAL_ROLES)
+def signal_list(request):
+    signals = visible_signals(request.user)
+    filterset = SignalFilter(request.GET or None, queryset=signals, user=request.user)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else signals
+    if not request.GET.get("order"):
+        queryset = queryset.order_by("-created_at")
+    page = Paginator(_signal_rows(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    _log_signals(request, page.object_list, AccessAction.SEARCH if request.GET else AccessAction.READ)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "signalering/signal_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            "title": _("Signals"),
+        },
+    )
+
+
+@roles(SIGNAL_ROLES)
+def my_signals(request):
+    signals = (
+        visible_signals(request.user).filter(Q(lead=request.user) | Q(reporter=request.user)).order_by("-created_at")
+    )
+    page = Paginator(_signal_rows(signals), PAGE_SIZE).get_page(request.GET.get("page"))
+    _log_signals(request, page.object_list)
+    return render(
+        request,
+        "signalering/signal_list.html",
+        {"page": page, "query": "", "today": timezone.localdate(), "title": _("My signals"), "mine": True},
+    )
+
+
+@roles(SIGNAL_ROLES)
+def my_actions(request):
+    actions = (
+        visible_actions(request.user)
+        .filter(owner=request.user, done_at__isnull=True)
+        .select_related("signal", "signal__district")
+        .order_by("due")
+    )
+    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    log_access(user=request.user, action=AccessAction.READ, object_type="action_list", request=request)
+    return render(request, "signalering/my_actions.html", {"page": page, "today": timezone.localdate()})
+
+
+@roles(SIGNAL_ROLES)
+def signal_create(request):
+    if not member_districts(request.user).exists():
+        messages.info(request, _("You are not a member of a district meeting yet, so you cannot report signals."))
+        return redirect("home")
+    form = SignalForm(request.POST or None, user=request.user)
+    known = None
+    if request.method == "POST" and form.is_valid():
+        matches = known_residents(**_identity(form.cleaned_data))
+        known = _known_summary(matches)
+        if "check" not in request.POST:
+            try:
+                signal = services.signal_create(
+                    reporter=request.user,
+                    district=form.cleaned_data["district"],
+                    neighbourhood=form.cleaned_data["neighbourhood"],
+                    categories=list(form.cleaned_data["categories"]),
+                    urgency=form.cleaned_data["urgency"],
+                    description=form.cleaned_data["description"],
+                    legal_basis=form.cleaned_data["legal_basis"],
+                    resident_informed=form.cleaned_data["resident_informed"],
+                    resident=matches.first(),
+                    new_resident=None if matches.exists() else form.resident_data() or None,
+                    request=request,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Signal %(number)s is recorded.") % {"number": signal.number})
+                return redirect("signalering:signal", signal.pk)
+    return render(request, "signalering/signal_form.html", {"form": form, "known": known})
+
+
+def _identity(data) -> dict:
+    return {key: data.get(key) or "" for key in ("full_name", "postcode", "house_number")} | {
+        "date_of_birth": data.get("date_of_birth")
+    }
+
+
+def _known_summary(matches) -> dict | None:
+    """How often the person is already known, over all districts, revealing nothing else."""
+    resident_ids = list(matches.values_list("pk", flat=True)[:5])
+    if not resident_ids:
+        return {"count": 0}
+    return {"count": Signal.objects.filter(resident_id__in=resident_ids).count()}
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@roles(SIGNAL_ROLES)
+def resident_check(request):
+    """ "Already known?" as an in-place answer (htmx) while the intake form is filled in."""
+    form = SignalForm(request.GET, user=request.user)
+    form.is_valid()
+    data = {key: form.cleaned_data.get(key) for key in ("full_name", "date_of_birth", "postcode", "house_number")}
+    summary = _known_summary(known_residents(**_identity(data)))
+    log_access(user=request.user, action=AccessAction.SEARCH, object_type="resident", request=request)
+    return render(request, "signalering/partials/known.html", {"known": summary})
+
+
+@roles(SIGNAL_ROLES)
+def signal_detail(request, pk: int):
+    signal = _get_signal_for_user(request, pk)
+    return _render_detail(request, signal)
+
+
+def _render_detail(request, signal: Signal, status: int = 200, **forms):
+    signal = (
+        visible_signals(request.user)
+        .select_related("district", "neighbourhood", "lead", "reporter", "source_organisation", "resident")
+        .prefetch_related("categories")
+        .get(pk=signal.pk)
+    )
+    context = {
+        "signal": signal,
+        "events": signal.events.select_related("actor").order_by("at", "pk"),
+        "actions": signal.actions.select_related("owner").order_by("done_at", "due"),
+        "transition_form": forms.get("transition_form") or TransitionForm(signal=signal),
+        "update_form": forms.get("update_form") or SignalUpdateForm(signal=signal),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "action_form": forms.get("action_form") or ActionForm(district_id=signal.district_id),
+        "today": timezone.localdate(),
+        "conflict": forms.get("conflict", False),
+    }
+    return render(request, "signalering/signal_detail.html", context, status=status)
+
+
+@roles(SIGNAL_ROLES)
+@require_POST
+def signal_transition(request, pk: int):
+    signal = _get_signal_for_user(request, pk, AccessAction.UPDATE)
+    form = TransitionForm(request.POST, signal=signal)
+    if form.is_valid():
+        try:
+            services.signal_transition(
+                signal=signal,
+                user=request.user,
+                target=form.cleaned_data["status"],
+                expected_version=form.cleaned_data["expected_version"],
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except services.SignalConflict:
+            messages.error(
+                request, _("Someone else changed this signal in the meantime. Check the status and try again.")
+            )
+            return _render_detail(request, signal, status=409, transition_form=form, conflict=True)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The status is changed."))
+            return redirect("signalering:signal", pk)
+    return _render_detail(request, signal, status=400, transition_form=form)
+
+
+@roles(SIGNAL_ROLES)
+@require_POST
+def signal_update(request, pk: int):
+    signal = _get_signal_for_user(request, pk, AccessAction.UPDATE)
+    form = SignalUpdateForm(request.POST, signal=signal)
+    if form.is_valid():
+        try:
+            services.signal_update(
+                signal=signal,
+                user=request.user,
+                expected_version=form.cleaned_data["expected_version"],
+                lead=form.cleaned_data["lead"],
+                next_step=form.cleaned_data["next_step"],
+                next_step_due=form.cleaned_data["next_step_due"],
+                request=request,
+            )
+        except services.SignalConflict:
+            messages.error(
+                request,
+                _("Someone else changed this signal in the meantime. Your input is kept below; check and save again."),
+            )
+            form = SignalUpdateForm(request.POST, signal=Signal.objects.get(pk=pk))
+            form.data = form.data.copy()
+            form.data["expected_version"] = Signal.objects.get(pk=pk).version
+            return _render_detail(request, signal, status=409, update_form=form, conflict=True)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The signal is saved."))
+            return redirect("signalering:signal", pk)
+    return _render_detail(request, signal, status=400, update_form=form)
+
+
+@roles(SIGNAL_ROLES)
+@require_POST
+def signal_note(request, pk: int):
+    signal = _get_signal_for_user(request, pk, AccessAction.UPDATE)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.signal_add_note(signal=signal, user=request.user, text=form.cleaned_data["text"], request=request)
+        messages.success(request, _("The note is added."))
+        return redirect("signalering:signal", pk)
+    return _render_detail(request, signal, status=400, note_form=form)
+
+
+@roles(SIGNAL_ROLES)
+@require_POST
+def action_add(request, pk: int):
+    signal = _get_signal_for_user(request, pk, AccessAction.UPDATE)
+    form = ActionForm(request.POST, district_id=signal.district_id)
+    if form.is_valid():
+        services.action_create(signal=signal, user=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("The action is added."))
+        return redirect("signalering:signal", pk)
+    return _render_detail(request, signal, status=400, action_form=form)
+
+
+@roles(SIGNAL_ROLES)
+@require_POST
+def action_done(request, pk: int):
+    action = visible_actions(request.user).select_related("signal").filter(pk=pk).first()
+    if action is None:
+        raise Http404
+    services.action_complete(action=action, user=request.user, request=request)
+    messages.success(request, _("The action is marked as done."))
+    return redirect(
+        request.POST.get("next") if request.POST.get("next", "").startswith("/") else reverse("signalering:my_actions")
+    )
+
+
+@roles(SIGNAL_ROLES)
+def meeting_list(request):
+    now = timezone.now()
+    meetings = visible_meetings(request.user).select_related("district")
+    upcoming = (
+        meetings.filter(starts_at__gte=now - timezone.timedelta(hours=12))
+        .exclude(state=Meeting.State.HELD)
+        .order_by("starts_at")[:20]
+    )
+    past = meetings.filter(state=Meeting.State.HELD).order_by("-starts_at")
+    page = Paginator(past, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "signalering/meeting_list.html", {"upcoming": upcoming, "page": page})
+
+
+def _agenda(meeting: Meeting):
+    discussions = Discussion.objects.filter(meeting=meeting)
+    return agenda_signals(meeting).prefetch_related(
+        Prefetch("discussions", queryset=discussions, to_attr="this_meeting"),
+        Prefetch(
+            "actions",
+            queryset=Action.objects.filter(done_at__isnull=True).select_related("owner"),
+            to_attr="open_actions",
+        ),
+    )
+
+
+def _log_signals(request, signals, action=AccessAction.READ) -> None:
+    """One access-log row per signal shown (with its resident), in one statement."""
+    log_access_many(
+        user=request.user,
+        action=action,
+        object_type="signal",
+        objects=[(signal.pk, signal.resident_id) for signal in signals],
+        request=request,
+    )
+
+
+@roles(SIGNAL_ROLES)
+def meeting_detail(request, pk: int):
+    meeting = _get_meeting_for_user(request, pk)
+    signals = list(_agenda(meeting))
+    chair = is_chair_of(request.user, meeting.district_id) and meeting.state == Meeting.State.PLANNED
+    members = list(district_members(meeting.district_id)) if chair else []
+    items = []
+    for signal in signals:
+        discussion = signal.this_meeting[0] if signal.this_meeting else None
+        form = DiscussionForm(signal=signal, discussion=discussion, members=members) if chair else None
+        items.append({"signal": signal, "discussion": discussion, "form": form})
+    _log_signals(request, signals)
+    return render(
+        request,
+        "signalering/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "chair": chair,
+            "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}) if chair else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@roles(SIGNAL_ROLES)
+@require_POST
+def meeting_item(request, pk: int, signal_pk: int):
+    """Save one agenda item; htmx swaps the item in place, a plain form post returns to the meeting page."""
+    meeting = _get_meeting_for_user(request, pk, AccessAction.UPDATE)
+    if not is_chair_of(request.user, meeting.district_id) or meeting.state != Meeting.State.PLANNED:
+        raise Http404
+    signal = _get_signal_for_user(request, signal_pk, AccessAction.UPDATE)
+    if signal.district_id != meeting.district_id:
+        raise Http404
+    discussion = Discussion.objects.filter(meeting=meeting, signal=signal).first()
+    form = DiscussionForm(request.POST, signal=signal, discussion=discussion)
+    status = 200
+    saved = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            discussion = services.discussion_save(
+                meeting=meeting,
+                signal=signal,
+                user=request.user,
+                expected_version=data["expected_version"],
+                notes=data["notes"],
+                decision=data["decision"],
+                status=data["status"],
+                outcome=data["outcome"],
+                lead=data["lead"],
+                next_step=data["next_step"],
+                next_step_due=data["next_step_due"],
+                new_action=form.new_action(),
+                request=request,
+            )
+            saved = True
+        except services.SignalConflict as conflict:
+            form.add_error(
+                None,
+                _("Someone else changed this signal in the meantime. Your input is kept; check it and save again."),
+            )
+            form.data = form.data.copy()
+            form.data[form.add_prefix("expected_version")] = conflict.current.version
+            status = 409
+        except ValidationError as error:
+            _add_errors(form, error)
+            status = 400
+    else:
+        status = 400
+    if not request.htmx:
+        if saved:
+            messages.success(request, _("Item %(number)s is saved.") % {"number": signal.number})
+            return redirect(f"{reverse('signalering:meeting', args=[pk])}#item-{signal.pk}")
+        messages.error(
+            request, _("Item %(number)s is not saved; see the messages at the item.") % {"number": signal.number}
+        )
+    signal = _agenda(meeting).filter(pk=signal.pk).first() or signal
+    if saved:
+        form = DiscussionForm(signal=signal, discussion=discussion)
+    item = {"signal": signal, "discussion": discussion, "form": form, "saved": saved}
+    template = "signalering/partials/meeting_item.html" if request.htmx else "signalering/meeting_detail.html"
+    context = {"item": item, "meeting": meeting, "chair": True, "today": timezone.localdate()}
+    if not request.htmx:
+        context["items"] = [item]
+    return render(request, template, context, status=status)
+
+
+@roles(SIGNAL_ROLES)
+@require_POST
+def meeting_finish(request, pk: int):
+    meeting = _get_meeting_for_user(request, pk, AccessAction.UPDATE)
+    if not is_chair_of(request.user, meeting.district_id):
+        raise Http404
+    form = MinutesForm(request.POST)
+    if form.is_valid():
+        services.meeting_finish(
+            meeting=meeting, user=request.user, minutes=form.cleaned_data["minutes"], request=request
+        )
+        messages.success(request, _("The meeting is closed and the minutes are kept."))
+    return redirect("signalering:meeting", pk)
+
+
+@roles(SIGNAL_ROLES)
+def meeting_print(request, pk: int, document: str):
+    """Agenda or minutes as PDF, with pseudonyms only."""
+    if document not in ("agenda", "minutes"):
+        raise Http404
+    meeting = _get_meeting_for_user(request, pk, AccessAction.PRINT)
+    signals = list(_agenda(meeting))
+    if document == "minutes":
+        signals = [signal for signal in signals if signal.this_meeting]
+    _log_signals(request, signals, AccessAction.PRINT)
+    pdf = render_pdf(
+        "signalering/print/meeting.html",
+        {"meeting": meeting, "signals": signals, "document": document, "printed_by": request.user},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{document}-{meeting.district.cbs_code}-{timezone.localtime(meeting.starts_at):%Y%m%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

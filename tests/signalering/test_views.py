@@ -1,0 +1,287 @@
+import datetime
+import io
+
+import pypdf
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meedoen.privacy.models import AccessLog
+from signalering import services
+from signalering.models import ConcernCategory, Signal
+from tests.factories.signalering import make_signal
+
+
+def intake(district, **changes):
+    data = {
+        "district": district.pk,
+        "neighbourhood": district.neighbourhoods.first().pk,
+        "categories": [ConcernCategory.objects.first().pk],
+        "urgency": 1,
+        "description": "Post stapelt zich op, buren maken zich zorgen.",
+        "legal_basis": "public_task",
+        "resident_informed": "not_yet",
+        "full_name": "Maria de Boer",
+        "date_of_birth": "1958-04-03",
+    }
+    data.update(changes)
+    return data
+
+
+class TestIntake:
+    def test_member_records_a_signal(self, client, professional, district):
+        client.force_login(professional)
+        response = client.post(reverse("signalering:create"), intake(district))
+        signal = Signal.objects.get()
+        assert response.url == reverse("signalering:signal", args=[signal.pk])
+        assert signal.resident.full_name == "Maria de Boer"
+
+    def test_invalid_input_gets_dutch_messages_and_keeps_everything_typed(self, client, professional, district):
+        client.force_login(professional)
+        response = client.post(reverse("signalering:create"), intake(district, description="", date_of_birth=""))
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "Dit veld is verplicht." in content
+        assert 'value="Maria de Boer"' in content
+        assert not Signal.objects.exists()
+
+    def test_check_shows_how_often_the_person_is_known_without_recording(
+        self, client, professional, colleague, district
+    ):
+        make_signal(
+            reporter=colleague,
+            district=district,
+            new_resident={"full_name": "Maria de Boer", "date_of_birth": datetime.date(1958, 4, 3)},
+        )
+        client.force_login(professional)
+        response = client.post(reverse("signalering:create"), intake(district, check="1"))
+        assert response.context["known"] == {"count": 1}
+        assert Signal.objects.count() == 1
+
+    def test_a_known_person_is_linked_not_duplicated(self, client, professional, colleague, district):
+        first = make_signal(
+            reporter=colleague,
+            district=district,
+            new_resident={"full_name": "Maria de Boer", "date_of_birth": datetime.date(1958, 4, 3)},
+        )
+        client.force_login(professional)
+        client.post(reverse("signalering:create"), intake(district, full_name="maria DE boer"))
+        assert Signal.objects.latest("pk").resident == first.resident
+
+    def test_known_check_counts_across_districts_and_reveals_nothing_else(self, client, professional, outsider):
+        make_signal(
+            reporter=outsider,
+            new_resident={"full_name": "Maria de Boer", "date_of_birth": datetime.date(1958, 4, 3)},
+            description="Geheim detail uit een andere wijk",
+        )
+        client.force_login(professional)
+        response = client.get(
+            reverse("signalering:resident_check"),
+            {"full_name": "Maria de Boer", "date_of_birth": "1958-04-03"},
+            HTTP_HX_REQUEST="true",
+        )
+        content = response.content.decode()
+        assert "1 signaal" in content or "1 signal" in content
+        assert "Geheim" not in content and outsider.memberships.get().district.name not in content
+
+    def test_only_own_districts_can_be_chosen(self, client, professional, district, outsider):
+        client.force_login(professional)
+        other = outsider.memberships.get().district
+        response = client.post(reverse("signalering:create"), intake(other))
+        assert response.status_code == 200 and "district" in response.context["form"].errors
+        assert not Signal.objects.exists()
+
+
+class TestAccess:
+    def test_member_of_other_district_gets_404_and_it_is_logged(self, client, professional, district, outsider):
+        signal = make_signal(reporter=professional, district=district)
+        client.force_login(outsider)
+        assert client.get(reverse("signalering:signal", args=[signal.pk])).status_code == 404
+        entry = AccessLog.objects.filter(username="anna").get()
+        assert (entry.result, entry.object_id, entry.resident_id) == ("denied", str(signal.pk), signal.resident_id)
+
+    def test_other_districts_signals_are_not_listed_or_found(self, client, professional, district, outsider):
+        make_signal(reporter=professional, district=district, description="Uniek woord olifant")
+        client.force_login(outsider)
+        response = client.get(reverse("signalering:list"), {"q": "olifant"})
+        assert response.context["page"].paginator.count == 0
+
+    def test_reading_a_signal_is_logged(self, client, professional, district):
+        signal = make_signal(reporter=professional, district=district)
+        client.force_login(professional)
+        client.get(reverse("signalering:signal", args=[signal.pk]))
+        assert AccessLog.objects.filter(object_type="signal", object_id=signal.pk, action="read").exists()
+
+    def test_a_member_cannot_run_the_meeting(self, client, professional, district, meeting):
+        signal = make_signal(reporter=professional, district=district)
+        client.force_login(professional)
+        url = reverse("signalering:meeting_item", args=[meeting.pk, signal.pk])
+        assert client.post(url, {}).status_code == 404
+
+
+class TestList:
+    def test_filters_stay_in_the_url_and_filter(self, client, professional, district):
+        for number in range(30):
+            make_signal(reporter=professional, district=district, urgency=3 if number % 3 == 0 else 1)
+        client.force_login(professional)
+        response = client.get(reverse("signalering:list"), {"urgency": 3, "status": "new"})
+        assert response.context["page"].paginator.count == 10
+        assert "urgency=3" in response.context["query"]
+
+    def test_overdue_filter(self, client, professional, district):
+        late = make_signal(reporter=professional, district=district)
+        Signal.objects.filter(pk=late.pk).update(first_discussion_due=datetime.date(2020, 1, 1))
+        make_signal(reporter=professional, district=district)
+        client.force_login(professional)
+        response = client.get(reverse("signalering:list"), {"overdue": "on"})
+        assert [s.pk for s in response.context["page"].object_list] == [late.pk]
+        assert "overdue" in response.content.decode() or "te laat" in response.content.decode()
+
+    def test_search_by_number(self, client, professional, district):
+        signal = make_signal(reporter=professional, district=district)
+        make_signal(reporter=professional, district=district)
+        client.force_login(professional)
+        response = client.get(reverse("signalering:list"), {"q": signal.number})
+        assert [s.pk for s in response.context["page"].object_list] == [signal.pk]
+
+    def test_a_bad_filter_value_gets_a_message_not_an_error(self, client, professional, district):
+        client.force_login(professional)
+        response = client.get(reverse("signalering:list"), {"reported_from": "gisteren", "urgency": "99"})
+        assert response.status_code == 200
+        assert response.context["filter"].errors
+
+
+@pytest.mark.parametrize(
+    "url_name", ["signalering:list", "signalering:mine", "signalering:my_actions", "signalering:meetings", "home"]
+)
+def test_list_query_count_does_not_grow_with_rows(client, professional, district, meeting, url_name):
+    client.force_login(professional)
+    counts = []
+    for rows in (5, 50):
+        while Signal.objects.count() < rows:
+            signal = make_signal(reporter=professional, district=district)
+            services.action_create(
+                signal=signal,
+                user=professional,
+                description="Bellen",
+                owner=professional,
+                due=datetime.date(2020, 1, 1),
+            )
+            services.signal_update(signal=signal, user=professional, expected_version=None, lead=professional)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(url_name)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_meeting_page_query_count_does_not_grow_with_agenda_items(client, chair, professional, district, meeting):
+    client.force_login(chair)
+    counts = []
+    for rows in (5, 50):
+        while Signal.objects.count() < rows:
+            make_signal(reporter=professional, district=district)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("signalering:meeting", args=[meeting.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+class TestSignalPage:
+    def test_closing_without_outcome_is_refused_with_a_message(self, client, professional, district):
+        signal = make_signal(reporter=professional, district=district)
+        client.force_login(professional)
+        url = reverse("signalering:transition", args=[signal.pk])
+        response = client.post(url, {"status": "closed", "outcome": "", "expected_version": 1})
+        assert response.status_code == 400
+        assert "Kies een uitkomst" in response.content.decode() or "Choose an outcome" in response.content.decode()
+        response = client.post(url, {"status": "closed", "outcome": "care", "expected_version": 1})
+        assert response.status_code == 302
+        signal.refresh_from_db()
+        assert (signal.status, signal.outcome) == ("closed", "care")
+
+    def test_second_save_of_a_stale_form_gets_a_conflict_and_keeps_the_input(
+        self, client, professional, colleague, district
+    ):
+        signal = make_signal(reporter=professional, district=district)
+        client.force_login(colleague)
+        url = reverse("signalering:update", args=[signal.pk])
+        client.post(url, {"expected_version": 1, "next_step": "Bellen", "next_step_due": "2027-01-04"})
+        client.force_login(professional)
+        response = client.post(url, {"expected_version": 1, "next_step": "Huisbezoek", "next_step_due": "2027-01-05"})
+        assert response.status_code == 409
+        assert 'value="Huisbezoek"' in response.content.decode()
+        signal.refresh_from_db()
+        assert signal.next_step == "Bellen"
+
+    def test_timeline_shows_everything(self, client, professional, district):
+        signal = make_signal(reporter=professional, district=district)
+        services.signal_add_note(signal=signal, user=professional, text="Buurvrouw gesproken")
+        client.force_login(professional)
+        content = client.get(reverse("signalering:signal", args=[signal.pk])).content.decode()
+        assert "Buurvrouw gesproken" in content
+
+
+class TestMeetingPage:
+    def test_chair_saves_an_item_in_place_with_htmx(self, client, chair, professional, district, meeting):
+        signal = make_signal(reporter=professional, district=district)
+        client.force_login(chair)
+        prefix = f"item-{signal.pk}-"
+        data = {
+            prefix + "expected_version": 1,
+            prefix + "notes": "Besproken",
+            prefix + "decision": "Afsluiten",
+            prefix + "status": "closed",
+            prefix + "outcome": "elsewhere",
+        }
+        url = reverse("signalering:meeting_item", args=[meeting.pk, signal.pk])
+        response = client.post(url, data, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        assert "<html" not in response.content.decode()  # a fragment
+        signal.refresh_from_db()
+        assert (signal.status, signal.outcome) == ("closed", "elsewhere")
+
+    def test_without_javascript_the_item_form_posts_and_returns_to_the_meeting(
+        self, client, chair, professional, district, meeting
+    ):
+        signal = make_signal(reporter=professional, district=district)
+        client.force_login(chair)
+        prefix = f"item-{signal.pk}-"
+        data = {prefix + "expected_version": 1, prefix + "notes": "Zorgen besproken", prefix + "status": "in_progress"}
+        response = client.post(reverse("signalering:meeting_item", args=[meeting.pk, signal.pk]), data)
+        assert response.url == reverse("signalering:meeting", args=[meeting.pk]) + f"#item-{signal.pk}"
+
+    def test_invalid_item_keeps_the_input(self, client, chair, professional, district, meeting):
+        signal = make_signal(reporter=professional, district=district)
+        client.force_login(chair)
+        prefix = f"item-{signal.pk}-"
+        data = {prefix + "expected_version": 1, prefix + "notes": "Mijn aantekening", prefix + "status": "closed"}
+        response = client.post(
+            reverse("signalering:meeting_item", args=[meeting.pk, signal.pk]), data, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 400
+        assert "Mijn aantekening" in response.content.decode()
+
+    def test_agenda_pdf_has_pseudonyms_only_and_is_logged(self, client, chair, professional, district, meeting):
+        signal = make_signal(
+            reporter=professional,
+            district=district,
+            new_resident={"full_name": "Maria de Boer", "date_of_birth": datetime.date(1958, 4, 3)},
+        )
+        client.force_login(chair)
+        response = client.get(reverse("signalering:meeting_print", args=[meeting.pk, "agenda"]))
+        assert response["Content-Type"] == "application/pdf"
+        text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+        assert signal.resident.pseudonym in text and signal.number in text
+        assert "Maria" not in text and "1958" not in text
+        assert AccessLog.objects.filter(action="print", object_type="signal", object_id=signal.pk).exists()
+
+    def test_unknown_document_is_404(self, client, chair, meeting):
+        client.force_login(chair)
+        assert client.get(reverse("signalering:meeting_print", args=[meeting.pk, "other"])).status_code == 404
+
+    def test_closing_the_meeting_keeps_the_minutes(self, client, chair, meeting):
+        client.force_login(chair)
+        client.post(reverse("signalering:meeting_finish", args=[meeting.pk]), {"minutes": "Goed overleg"})
+        meeting.refresh_from_db()
+        assert (meeting.state, meeting.minutes) == ("held", "Goed overleg")
