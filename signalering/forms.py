@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.accounts.models import Neighbourhood
@@ -82,8 +83,21 @@ class SignalForm(forms.ModelForm):
             self.add_error(field, _("Give both postcode and house number, or neither."))
         return data
 
+    def suppress_errors(self) -> None:
+        """Show what was typed without judging it yet (the "already known?" check without JavaScript)."""
+        self._errors = ErrorDict()
+
     def resident_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.RESIDENT_FIELDS if self.cleaned_data.get(name)}
+
+
+class ResidentLookupForm(forms.Form):
+    """The fields that tell whether a resident is already known."""
+
+    full_name = forms.CharField(required=False, max_length=200)
+    date_of_birth = forms.DateField(required=False)
+    postcode = forms.CharField(required=False, max_length=10)
+    house_number = forms.CharField(required=False, max_length=20)
 
 
 class TransitionForm(forms.Form):
@@ -95,6 +109,7 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(label=_("Reason (when reopening)"), required=False, max_length=500)
 
     def __init__(self, *args, signal: Signal, **kwargs):
+        kwargs.setdefault("auto_id", "status_%s")  # several forms share the signal page: unique ids
         super().__init__(*args, **kwargs)
         allowed = ALLOWED_TRANSITIONS[signal.status]
         self.fields["status"].choices = [(value, label) for value, label in Status.choices if value in allowed]
@@ -108,6 +123,7 @@ class SignalUpdateForm(forms.Form):
     next_step_due = forms.DateField(label=_("Due"), required=False, widget=DateInput())
 
     def __init__(self, *args, signal: Signal, **kwargs):
+        kwargs.setdefault("auto_id", "follow_%s")  # several forms share the signal page: unique ids
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = district_members(signal.district_id)
         self.fields["expected_version"].initial = signal.version
@@ -123,6 +139,10 @@ class SignalUpdateForm(forms.Form):
 
 
 class NoteForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "note_%s")
+        super().__init__(*args, **kwargs)
+
     text = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, help_text=DESCRIPTION_HINT
     )
@@ -134,6 +154,7 @@ class ActionForm(forms.Form):
     due = forms.DateField(label=_("Due"), widget=DateInput())
 
     def __init__(self, *args, district_id: int, **kwargs):
+        kwargs.setdefault("auto_id", "action_%s")
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = district_members(district_id)
 

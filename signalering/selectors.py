@@ -65,9 +65,8 @@ def agenda_signals(meeting: Meeting) -> QuerySet[Signal]:
     """
     meeting_day = timezone.localdate(meeting.starts_at)
     discussed = Q(discussions__meeting=meeting)
-    due = (
-        Q(status__in=[Status.NEW, Status.SCHEDULED])
-        | Q(status__in=[Status.IN_PROGRESS, Status.MONITORING], next_step_due__lte=meeting_day)
+    due = Q(status__in=[Status.NEW, Status.SCHEDULED]) | Q(
+        status__in=[Status.IN_PROGRESS, Status.MONITORING], next_step_due__lte=meeting_day
     )
     return (
         Signal.objects.filter(district_id=meeting.district_id)

@@ -21,6 +21,7 @@ from signalering.forms import (
     DiscussionForm,
     MinutesForm,
     NoteForm,
+    ResidentLookupForm,
     SignalForm,
     SignalUpdateForm,
     TransitionForm,
@@ -137,30 +138,41 @@ def signal_create(request):
         return redirect("home")
     form = SignalForm(request.POST or None, user=request.user)
     known = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "check" in request.POST:
+        # "Already known?" without JavaScript: answer it and keep what was typed, without judging the rest yet.
+        known = _known_from(request)
+        form.suppress_errors()
+    elif request.method == "POST" and form.is_valid():
         matches = known_residents(**_identity(form.cleaned_data))
-        known = _known_summary(matches)
-        if "check" not in request.POST:
-            try:
-                signal = services.signal_create(
-                    reporter=request.user,
-                    district=form.cleaned_data["district"],
-                    neighbourhood=form.cleaned_data["neighbourhood"],
-                    categories=list(form.cleaned_data["categories"]),
-                    urgency=form.cleaned_data["urgency"],
-                    description=form.cleaned_data["description"],
-                    legal_basis=form.cleaned_data["legal_basis"],
-                    resident_informed=form.cleaned_data["resident_informed"],
-                    resident=matches.first(),
-                    new_resident=None if matches.exists() else form.resident_data() or None,
-                    request=request,
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("Signal %(number)s is recorded.") % {"number": signal.number})
-                return redirect("signalering:signal", signal.pk)
+        try:
+            signal = services.signal_create(
+                reporter=request.user,
+                district=form.cleaned_data["district"],
+                neighbourhood=form.cleaned_data["neighbourhood"],
+                categories=list(form.cleaned_data["categories"]),
+                urgency=form.cleaned_data["urgency"],
+                description=form.cleaned_data["description"],
+                legal_basis=form.cleaned_data["legal_basis"],
+                resident_informed=form.cleaned_data["resident_informed"],
+                resident=matches.first(),
+                new_resident=None if matches.exists() else form.resident_data() or None,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Signal %(number)s is recorded.") % {"number": signal.number})
+            return redirect("signalering:signal", signal.pk)
     return render(request, "signalering/signal_form.html", {"form": form, "known": known})
+
+
+def _known_from(request) -> dict | None:
+    """ "Already known?" from the posted resident fields alone, whatever the state of the rest of the form."""
+    log_access(user=request.user, action=AccessAction.SEARCH, object_type="resident", request=request)
+    lookup = ResidentLookupForm(request.POST)
+    if not lookup.is_valid():
+        return None
+    return _known_summary(known_residents(**_identity(lookup.cleaned_data)))
 
 
 def _identity(data) -> dict:
@@ -186,14 +198,11 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 @roles(SIGNAL_ROLES)
+@require_POST
 def resident_check(request):
-    """ "Already known?" as an in-place answer (htmx) while the intake form is filled in."""
-    form = SignalForm(request.GET, user=request.user)
-    form.is_valid()
-    data = {key: form.cleaned_data.get(key) for key in ("full_name", "date_of_birth", "postcode", "house_number")}
-    summary = _known_summary(known_residents(**_identity(data)))
-    log_access(user=request.user, action=AccessAction.SEARCH, object_type="resident", request=request)
-    return render(request, "signalering/partials/known.html", {"known": summary})
+    """ "Already known?" answered in place (htmx) while the intake form is filled in; POST keeps personal data out
+    of URLs and server logs."""
+    return render(request, "signalering/partials/known.html", {"known": _known_from(request)})
 
 
 @roles(SIGNAL_ROLES)
@@ -361,27 +370,31 @@ def _log_signals(request, signals, action=AccessAction.READ) -> None:
 
 @roles(SIGNAL_ROLES)
 def meeting_detail(request, pk: int):
-    meeting = _get_meeting_for_user(request, pk)
+    return _render_meeting(request, _get_meeting_for_user(request, pk))
+
+
+def _render_meeting(request, meeting: Meeting, *, current: dict | None = None, status: int = 200):
+    """The meeting page; `current` replaces one item (a form with errors, when JavaScript is off)."""
     signals = list(_agenda(meeting))
     chair = is_chair_of(request.user, meeting.district_id) and meeting.state == Meeting.State.PLANNED
     members = list(district_members(meeting.district_id)) if chair else []
     items = []
     for signal in signals:
+        if current and current["signal"].pk == signal.pk:
+            items.append(current)
+            continue
         discussion = signal.this_meeting[0] if signal.this_meeting else None
         form = DiscussionForm(signal=signal, discussion=discussion, members=members) if chair else None
         items.append({"signal": signal, "discussion": discussion, "form": form})
     _log_signals(request, signals)
-    return render(
-        request,
-        "signalering/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "items": items,
-            "chair": chair,
-            "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}) if chair else None,
-            "today": timezone.localdate(),
-        },
-    )
+    context = {
+        "meeting": meeting,
+        "items": items,
+        "chair": chair,
+        "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}) if chair else None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "signalering/meeting_detail.html", context, status=status)
 
 
 @roles(SIGNAL_ROLES)
@@ -430,22 +443,19 @@ def meeting_item(request, pk: int, signal_pk: int):
             status = 400
     else:
         status = 400
-    if not request.htmx:
-        if saved:
-            messages.success(request, _("Item %(number)s is saved.") % {"number": signal.number})
-            return redirect(f"{reverse('signalering:meeting', args=[pk])}#item-{signal.pk}")
-        messages.error(
-            request, _("Item %(number)s is not saved; see the messages at the item.") % {"number": signal.number}
-        )
+    if saved and not request.htmx:
+        messages.success(request, _("Item %(number)s is saved.") % {"number": signal.number})
+        return redirect(f"{reverse('signalering:meeting', args=[pk])}#item-{signal.pk}")
     signal = _agenda(meeting).filter(pk=signal.pk).first() or signal
     if saved:
         form = DiscussionForm(signal=signal, discussion=discussion)
     item = {"signal": signal, "discussion": discussion, "form": form, "saved": saved}
-    template = "signalering/partials/meeting_item.html" if request.htmx else "signalering/meeting_detail.html"
-    context = {"item": item, "meeting": meeting, "chair": True, "today": timezone.localdate()}
     if not request.htmx:
-        context["items"] = [item]
-    return render(request, template, context, status=status)
+        message = _("Item %(number)s is not saved; see the messages at the item.") % {"number": signal.number}
+        messages.error(request, message)
+        return _render_meeting(request, meeting, current=item, status=status)
+    context = {"item": item, "meeting": meeting, "chair": True, "today": timezone.localdate()}
+    return render(request, "signalering/partials/meeting_item.html", context, status=status)
 
 
 @roles(SIGNAL_ROLES)

@@ -43,7 +43,7 @@ MATRIX = {
     ("signalering:list", ()): signal_page(),
     ("signalering:mine", ()): signal_page(),
     ("signalering:create", ()): signal_page(),
-    ("signalering:resident_check", ()): signal_page(),
+    ("signalering:resident_check", ()): signal_page(405),
     ("signalering:signal", ("signal",)): signal_page(),
     ("signalering:transition", ("signal",)): signal_page(405),
     ("signalering:update", ("signal",)): signal_page(405),

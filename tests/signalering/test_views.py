@@ -59,6 +59,15 @@ class TestIntake:
         assert response.context["known"] == {"count": 1}
         assert Signal.objects.count() == 1
 
+    def test_check_without_javascript_keeps_the_input_and_judges_nothing_yet(self, client, professional, district):
+        client.force_login(professional)
+        response = client.post(reverse("signalering:create"), intake(district, description="", check="1"))
+        content = response.content.decode()
+        assert response.context["known"] == {"count": 0}
+        assert 'value="Maria de Boer"' in content
+        assert "Dit veld is verplicht." not in content
+        assert not Signal.objects.exists()
+
     def test_a_known_person_is_linked_not_duplicated(self, client, professional, colleague, district):
         first = make_signal(
             reporter=colleague,
@@ -76,7 +85,7 @@ class TestIntake:
             description="Geheim detail uit een andere wijk",
         )
         client.force_login(professional)
-        response = client.get(
+        response = client.post(
             reverse("signalering:resident_check"),
             {"full_name": "Maria de Boer", "date_of_birth": "1958-04-03"},
             HTTP_HX_REQUEST="true",
@@ -285,3 +294,18 @@ class TestMeetingPage:
         client.post(reverse("signalering:meeting_finish", args=[meeting.pk]), {"minutes": "Goed overleg"})
         meeting.refresh_from_db()
         assert (meeting.state, meeting.minutes) == ("held", "Goed overleg")
+
+
+def test_without_javascript_an_invalid_item_shows_the_whole_meeting_with_the_errors(
+    client, chair, professional, district, meeting
+):
+    first = make_signal(reporter=professional, district=district)
+    second = make_signal(reporter=professional, district=district)
+    client.force_login(chair)
+    prefix = f"item-{first.pk}-"
+    data = {prefix + "expected_version": 1, prefix + "notes": "Mijn aantekening", prefix + "status": "closed"}
+    response = client.post(reverse("signalering:meeting_item", args=[meeting.pk, first.pk]), data)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Mijn aantekening" in content and second.number in content
+    assert response.context["minutes_form"] is not None
