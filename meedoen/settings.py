@@ -231,7 +231,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-unsent-emails": {"task": "meedoen.notifications.tasks.send_unsent_emails", "schedule": crontab(minute="*/5")},
     "urgent-signals": {"task": "signalering.tasks.sweep_urgent_signals", "schedule": crontab(minute="*/10")},
     "agenda-notices": {"task": "signalering.tasks.send_agenda_notices", "schedule": crontab(minute=15)},
-    "daily-digests": {"task": "signalering.tasks.send_daily_digests", "schedule": crontab(hour=7, minute=0)},
+    # Hourly through the working day: the first run sends, later runs catch up a lost one (once per day each).
+    "daily-digests": {"task": "signalering.tasks.send_daily_digests", "schedule": crontab(hour="7-17", minute=5)},
     "plan-meetings": {"task": "signalering.tasks.plan_meetings", "schedule": crontab(hour=2, minute=30)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "run" / "celerybeat-schedule")

@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.accounts.models import District, Neighbourhood, Organisation
@@ -97,6 +97,12 @@ class Meeting(models.Model):
         return f"{self.district} {local:%d-%m-%Y %H:%M}"
 
 
+def default_purpose() -> str:
+    """Stored as data in the site's language, whatever language the reporter uses."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(_("Finding suitable support for the resident"))
+
+
 class Signal(models.Model):
     """A worry about a resident (or an address), reported by a professional of a partner organisation."""
 
@@ -133,7 +139,7 @@ class Signal(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="signals", verbose_name=_("source organisation")
     )
     legal_basis = models.CharField(_("legal basis"), max_length=25, choices=LegalBasis.choices)
-    purpose = models.CharField(_("purpose"), max_length=200, default=_("Finding suitable support for the resident"))
+    purpose = models.CharField(_("purpose"), max_length=200, default=default_purpose)
     resident_informed = models.CharField(_("the resident knows"), max_length=10, choices=ResidentInformed.choices)
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.NEW)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)

@@ -141,6 +141,7 @@ def signal_transition(
             raise ValidationError({"outcome": _("Choose an outcome to close the signal.")})
         current.outcome = outcome
         current.closed_at = timezone.now()
+        current.next_step, current.next_step_due = "", None
     if is_reopening(current.status, target):
         if not reason.strip():
             raise ValidationError({"reason": _("Give a reason for reopening the signal.")})
@@ -264,12 +265,13 @@ def discussion_save(
             _event(current, user, Event.Kind.DECISION, decision, meeting=meeting.pk)
         discussion.notes, discussion.decision = notes, decision
         discussion.save()
-    if not next_step_due and status in (Status.IN_PROGRESS, Status.MONITORING):
-        # Nothing planned: the signal comes back on the agenda after the district's follow-up interval.
+    meeting_day = timezone.localdate(meeting.starts_at)
+    if status in (Status.IN_PROGRESS, Status.MONITORING) and (not next_step_due or next_step_due <= meeting_day):
+        # Nothing new planned: the signal comes back on the agenda after the district's follow-up interval.
         series = _series(meeting.district)
         days = series.follow_up_days if series else MeetingSeries._meta.get_field("follow_up_days").default
         next_step = next_step or _("Follow-up in the meeting")
-        next_step_due = add_working_days(timezone.localdate(meeting.starts_at), days)
+        next_step_due = add_working_days(meeting_day, days)
     current = signal_update(
         signal=current, user=user, expected_version=None, lead=lead, next_step=next_step, next_step_due=next_step_due
     )

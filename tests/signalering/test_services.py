@@ -198,3 +198,51 @@ class TestMeeting:
         days = sorted(timezone.localtime(m.starts_at).date() for m in district.meetings.all())
         assert days == [datetime.date(2026, 11, 24), datetime.date(2026, 12, 8), datetime.date(2026, 12, 22)]
         assert all(d.weekday() == 1 for d in days)
+
+
+def test_closing_clears_the_next_step(signal, professional):
+    services.signal_update(
+        signal=signal,
+        user=professional,
+        expected_version=1,
+        next_step="Bellen",
+        next_step_due=datetime.date(2027, 1, 4),
+    )
+    closed = services.signal_transition(
+        signal=signal, user=professional, target="closed", expected_version=2, outcome="care"
+    )
+    assert (closed.next_step, closed.next_step_due) == ("", None)
+
+
+def test_a_follow_up_that_came_up_in_the_meeting_moves_on_when_the_chair_sets_no_new_date(
+    signal, meeting, chair, professional
+):
+    services.signal_update(
+        signal=signal,
+        user=professional,
+        expected_version=1,
+        next_step="Bellen",
+        next_step_due=datetime.date(2020, 1, 6),
+    )
+    services.discussion_save(
+        meeting=meeting,
+        signal=signal,
+        user=chair,
+        expected_version=2,
+        notes="",
+        decision="",
+        status="in_progress",
+        next_step="Bellen",
+        next_step_due=datetime.date(2020, 1, 6),
+    )
+    signal.refresh_from_db()
+    assert signal.next_step_due == add_working_days(timezone.localdate(meeting.starts_at), 20)
+    assert not signal.is_overdue()
+
+
+def test_purpose_is_stored_in_the_sites_language(professional, district):
+    from django.utils import translation
+
+    with translation.override("en"):
+        signal = make_signal(reporter=professional, district=district)
+    assert signal.purpose == "Passende ondersteuning vinden voor de bewoner"
