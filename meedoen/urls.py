@@ -17,6 +17,7 @@ urlpatterns = [
     path("privacy/", include("meedoen.privacy.urls")),
     path("notifications/", include("meedoen.notifications.urls")),
     path("", include("signalering.urls")),
+    path("", include("zelfregie.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -87,7 +87,23 @@ CASES += [(ADMIN[0], ADMIN[1], role, expected) for role, expected in ADMIN_ANSWE
 
 
 @pytest.fixture
-def world(users):
+def world(signalering_world, zelfregie_world, brigade_world):
+    """The objects the matrix URLs point at, by name; each pillar adds its own."""
+    return {**signalering_world, **zelfregie_world, **brigade_world}
+
+
+@pytest.fixture
+def zelfregie_world(users):
+    return {}
+
+
+@pytest.fixture
+def brigade_world(users):
+    return {}
+
+
+@pytest.fixture
+def signalering_world(users):
     """A district where the professional and the chair take part, with a signal, an action and a meeting."""
     professional, chair = users[Role.PROFESSIONAL], users[Role.CHAIR]
     district = district_with_members(professional, chairs=[chair])
