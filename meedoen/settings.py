@@ -234,6 +234,7 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly through the working day: the first run sends, later runs catch up a lost one (once per day each).
     "daily-digests": {"task": "signalering.tasks.send_daily_digests", "schedule": crontab(hour="7-17", minute=5)},
     "plan-meetings": {"task": "signalering.tasks.plan_meetings", "schedule": crontab(hour=2, minute=30)},
+    "brigade-reminders": {"task": "brigade.tasks.sweep_brigade_reminders", "schedule": crontab(minute=20)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "run" / "celerybeat-schedule")
 WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", 90)

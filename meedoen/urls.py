@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("meedoen.notifications.urls")),
     path("", include("signalering.urls")),
     path("", include("zelfregie.urls")),
+    path("", include("brigade.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

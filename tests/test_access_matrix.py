@@ -5,8 +5,13 @@ import datetime
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from brigade import services as brigade_services
+from brigade.models import Brigadier
 from meedoen.accounts.models import Role
+from meedoen.privacy.services import resident_create
 from signalering import services
+from signalering.models import Signal
+from tests.factories.brigade import make_request
 from tests.factories.signalering import district_with_members, make_meeting, make_signal
 
 ANONYMOUS = "anonymous"
@@ -24,6 +29,18 @@ SIGNAL_ROLES = {Role.PROFESSIONAL, Role.CHAIR, Role.ADMIN}
 def signal_page(ok=200):
     """Signal pages: members of the district (professional and chair here) and admins; other roles refused."""
     return answers(403, anonymous=LOGIN, **{role: ok for role in SIGNAL_ROLES})
+
+
+def coordination(ok=200):
+    return answers(403, anonymous=LOGIN, brigade_coordinator=ok, admin=ok)
+
+
+def requesting(ok=200, **others):
+    return answers(403, anonymous=LOGIN, professional=ok, chair=ok, brigade_coordinator=ok, admin=ok, **others)
+
+
+def brigadier_only(ok=200):
+    return answers(403, anonymous=LOGIN, brigadier=ok)
 
 
 # url name, args (names of objects in the `world` fixture, or literal strings) -> {role: status code or LOGIN}
@@ -56,6 +73,24 @@ MATRIX = {
     ("signalering:meeting_item", ("meeting", "signal")): signal_page(405),
     ("signalering:meeting_finish", ("meeting",)): signal_page(405),
     ("signalering:meeting_print", ("meeting", "=agenda")): signal_page(),
+    # Vliegende Brigade: coordinators (and admins) city-wide; professionals their own requests; brigadiers their
+    # own assignments.
+    ("brigade:overview", ()): coordination(),
+    ("brigade:assessment_list", ()): coordination(),
+    ("brigade:pool", ()): coordination(),
+    ("brigade:pool_toggle", ("brigadier",)): coordination(405),
+    ("brigade:requests", ()): requesting(),
+    ("brigade:request_create", ()): requesting(),
+    ("brigade:request", ("visit_request",)): requesting(brigadier=302),  # brigadiers go on to their assignment
+    ("brigade:assign", ("visit_request",)): coordination(405),
+    ("brigade:assessment", ("visit_request",)): coordination(405),
+    ("brigade:close_request", ("visit_request",)): coordination(405),
+    ("brigade:cancel", ("visit_request",)): requesting(405),
+    ("brigade:mine", ()): brigadier_only(),
+    ("brigade:assignment", ("assignment",)): brigadier_only(),
+    ("brigade:respond", ("assignment",)): brigadier_only(405),
+    ("brigade:contact", ("assignment",)): brigadier_only(405),
+    ("brigade:close_assignment", ("assignment",)): brigadier_only(405),
 }
 # Reached with POST only: logout and the language switch.
 POST_ONLY = {"logout", "set_language"}
@@ -98,8 +133,18 @@ def zelfregie_world(users):
 
 
 @pytest.fixture
-def brigade_world(users):
-    return {}
+def brigade_world(users, signalering_world):
+    """A visit request from the matrix signal, assigned to the brigadier."""
+    signal = Signal.objects.get(pk=signalering_world["signal"])
+    resident = resident_create(created_by=users[Role.PROFESSIONAL], postcode="2311 AA", house_number="1")
+    Signal.objects.filter(pk=signal.pk).update(resident=resident)
+    signal.refresh_from_db()
+    visit_request = make_request(signal=signal)
+    brigadier = Brigadier.objects.create(user=users[Role.BRIGADIER])
+    assignment = brigade_services.assignment_create(
+        visit_request=visit_request, brigadier=brigadier, assigned_by=users[Role.BRIGADE_COORDINATOR]
+    )
+    return {"visit_request": visit_request.pk, "assignment": assignment.pk, "brigadier": brigadier.pk}
 
 
 @pytest.fixture

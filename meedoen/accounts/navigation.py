@@ -14,6 +14,11 @@ ENTRIES = [
     ("signalering:create", _("New signal")),
     ("signalering:meetings", _("Meetings")),
     ("signalering:my_actions", _("My actions")),
+    ("brigade:overview", _("Brigade")),
+    ("brigade:requests", _("Visit requests")),
+    ("brigade:assessment_list", _("Assessment")),
+    ("brigade:pool", _("Brigadiers")),
+    ("brigade:mine", _("My assignments")),
     ("privacy:access_log", _("Access log")),
 ]
 

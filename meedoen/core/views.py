@@ -11,14 +11,6 @@ from meedoen.core.health import system_state
 
 # What each role's home page watches until a pillar provides its panels (see attention.py).
 ATTENTION = {
-    Role.BRIGADE_COORDINATOR: [
-        (_("Visit requests waiting for brigadiers"), _("No visit requests are waiting.")),
-        (_("Contact reports overdue"), _("No contact reports are overdue.")),
-    ],
-    Role.BRIGADIER: [
-        (_("My assignments"), _("You have no open assignments.")),
-        (_("Contacts to log"), _("There are no contacts to log.")),
-    ],
     Role.HOST: [
         (_("Today's walk-in sessions"), _("There are no walk-in sessions today.")),
         (_("Upcoming activities"), _("No activities are planned.")),

@@ -1,0 +1,54 @@
+"""Who may see which visit request, assignment and brigadier. Every view goes through here."""
+
+from django.db.models import Count, Q, QuerySet
+
+from brigade.models import ACTIVE_ASSIGNMENT, Assignment, Brigadier, VisitRequest
+from meedoen.accounts.models import Role, User
+from signalering.selectors import visible_signals
+
+COORDINATION_ROLES = frozenset({Role.BRIGADE_COORDINATOR, Role.ADMIN})
+REQUESTING_ROLES = frozenset({Role.PROFESSIONAL, Role.CHAIR})
+
+
+def _active(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def visible_requests(user) -> QuerySet[VisitRequest]:
+    """Coordinators: all. Professionals: requests they made or that hang on a signal they may see.
+    Brigadiers: the requests of their own assignments."""
+    if not _active(user):
+        return VisitRequest.objects.none()
+    if user.role in COORDINATION_ROLES:
+        return VisitRequest.objects.all()
+    if user.role in REQUESTING_ROLES:
+        return VisitRequest.objects.filter(Q(requested_by=user) | Q(signal__in=visible_signals(user)))
+    if user.role == Role.BRIGADIER:
+        return VisitRequest.objects.filter(assignments__brigadier__user=user).distinct()
+    return VisitRequest.objects.none()
+
+
+def assignments_for(user) -> QuerySet[Assignment]:
+    """A brigadier's own assignments; coordinators see all."""
+    if not _active(user):
+        return Assignment.objects.none()
+    if user.role in COORDINATION_ROLES:
+        return Assignment.objects.all()
+    if user.role == Role.BRIGADIER:
+        return Assignment.objects.filter(brigadier__user=user)
+    return Assignment.objects.none()
+
+
+def visible_brigadiers(user) -> QuerySet[Brigadier]:
+    if _active(user) and user.role in COORDINATION_ROLES:
+        return Brigadier.objects.all()
+    return Brigadier.objects.none()
+
+
+def with_load(brigadiers: QuerySet[Brigadier]) -> QuerySet[Brigadier]:
+    """Annotate each brigadier with the number of assignments that take up a place."""
+    return brigadiers.annotate(load=Count("assignments", filter=Q(assignments__status__in=ACTIVE_ASSIGNMENT)))
+
+
+def coordinators() -> QuerySet[User]:
+    return User.objects.filter(role=Role.BRIGADE_COORDINATOR, is_active=True)
