@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "meedoen.core.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -235,6 +235,8 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digests": {"task": "signalering.tasks.send_daily_digests", "schedule": crontab(hour="7-17", minute=5)},
     "plan-meetings": {"task": "signalering.tasks.plan_meetings", "schedule": crontab(hour=2, minute=30)},
     "brigade-reminders": {"task": "brigade.tasks.sweep_brigade_reminders", "schedule": crontab(minute=20)},
+    "zelfregie-plan-sessions": {"task": "zelfregie.tasks.plan_sessions", "schedule": crontab(hour=2, minute=45)},
+    "zelfregie-retention": {"task": "zelfregie.tasks.sweep_retention", "schedule": crontab(hour=3, minute=15)},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "run" / "celerybeat-schedule")
 WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", 90)

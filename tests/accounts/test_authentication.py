@@ -128,3 +128,11 @@ def test_home_page_shows_each_role_its_attention_panels(client, users, role):
     nav = [entry["url_name"] for entry in response.context["navigation"]]
     assert nav[0] == "home"
     assert ("privacy:access_log" in nav) == (role == Role.PRIVACY_OFFICER)
+
+
+def test_dutch_even_for_an_english_browser_until_the_user_switches(client, professional):
+    client.force_login(professional)
+    home = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert "Wat vraagt mijn aandacht" in home.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "What needs my attention" in client.get(reverse("home")).content.decode()
