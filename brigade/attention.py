@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from brigade.models import ACTIVE_ASSIGNMENT, AssignmentStatus, BrigadeSettings, TrainingRecord
-from brigade.selectors import assignments_for, visible_requests
+from brigade.models import ACTIVE_ASSIGNMENT, AssignmentStatus, BrigadeSettings
+from brigade.selectors import assignments_for, refreshers_due, visible_requests
 from brigade.workflow import RequestStatus
 from meedoen.accounts.models import Role
 from meedoen.core.attention import Item, Panel, provider
@@ -49,9 +49,7 @@ def brigade_panels(user) -> list[Panel]:
         .order_by("-urgency", "created_at")
     )
     soon = timezone.localdate() + timezone.timedelta(days=BrigadeSettings.current().refresher_notice_days)
-    training = TrainingRecord.objects.filter(refresher_due__lte=soon, brigadier__active=True).select_related(
-        "brigadier__user", "module"
-    )
+    training = refreshers_due(soon)
     return [
         Panel(
             title=_("Visit requests waiting for brigadiers"),
@@ -74,7 +72,7 @@ def brigade_panels(user) -> list[Panel]:
                     url=reverse("brigade:pool"),
                     overdue=t.refresher_due < timezone.localdate(),
                 )
-                for t in training.order_by("refresher_due")[:LIMIT]
+                for t in training[:LIMIT]
             ],
         ),
     ]

@@ -8,6 +8,7 @@ from brigade.workflow import Referral
 from meedoen.accounts.models import District
 from signalering.forms import DateInput
 from signalering.selectors import member_districts
+from zelfregie.selectors import active_locations
 
 QUESTION_HINT = _("What should the brigadier know to make contact? Only what the visit needs.")
 
@@ -108,9 +109,38 @@ class CloseForm(forms.Form):
         max_length=1000,
     )
 
+    location = forms.ModelChoiceField(
+        label=_("Meeting place (when referred to the Zelfregiecentrum)"), queryset=None, required=False
+    )
+    consent = forms.BooleanField(
+        label=_("The resident agrees that the hosts may know their first name"), required=False
+    )
+    first_name = forms.CharField(label=_("First name for the hosts"), required=False, max_length=50)
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "close_%s")
         super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = active_locations()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("referral") == Referral.ZELFREGIE and not data.get("location"):
+            self.add_error("location", _("Choose the meeting place the resident was referred to."))
+        if data.get("consent") and not data.get("first_name", "").strip():
+            self.add_error("first_name", _("Give the first name the resident agreed to share."))
+        if data.get("first_name") and not data.get("consent"):
+            self.add_error("consent", _("Only with the resident's consent may the hosts know the first name."))
+        return data
+
+    def close_arguments(self) -> dict:
+        data = self.cleaned_data
+        to_place = data["referral"] == Referral.ZELFREGIE
+        return {
+            "referral": data["referral"],
+            "outcome_note": data["outcome_note"],
+            "location": data.get("location") if to_place else None,
+            "first_name": data["first_name"].strip() if to_place and data.get("consent") else "",
+        }
 
 
 class CancelForm(forms.Form):

@@ -173,6 +173,14 @@ class VisitRequest(models.Model):
     needs_assessment = models.BooleanField(_("to the weekly assessment"), default=False)
     assessment_decision = models.TextField(_("assessment decision"), blank=True)
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
     created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)

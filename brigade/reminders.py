@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,17 +13,16 @@ from brigade.models import (
     AssignmentStatus,
     BrigadeSettings,
     Contact,
-    TrainingRecord,
     VisitRequest,
 )
-from brigade.selectors import coordinators
+from brigade.selectors import coordinators, refreshers_due
 from brigade.workflow import RequestStatus
 from meedoen.core.workdays import add_working_days
 from meedoen.notifications.services import notify
 
 
 def _url(visit_request_id: int) -> str:
-    return f"/brigade/requests/{visit_request_id}/"
+    return reverse("brigade:request", args=[visit_request_id])
 
 
 def new_assignment_notices(*, assignment_ids: list[int] | None = None) -> int:
@@ -41,7 +41,7 @@ def new_assignment_notices(*, assignment_ids: list[int] | None = None) -> int:
                 item=assignment,
                 subject=_("New assignment %(number)s") % {"number": assignment.request.number},
                 body=_("The coordinator asks you to visit a resident. Open the assignment to accept or decline."),
-                url=f"/brigade/assignments/{assignment.pk}/",
+                url=reverse("brigade:assignment", args=[assignment.pk]),
                 day=timezone.localdate(assignment.assigned_at),  # once per assignment
             )
         )
@@ -112,9 +112,7 @@ def refresher_notices(*, today: datetime.date | None = None) -> int:
     """Training refreshers falling due soon: remind the coordinators, once per record."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=BrigadeSettings.current().refresher_notice_days)
-    records = TrainingRecord.objects.filter(refresher_due__lte=horizon, brigadier__active=True).select_related(
-        "module", "brigadier__user"
-    )
+    records = refreshers_due(horizon)
     sent = 0
     for record in records:
         for coordinator in coordinators():
@@ -126,7 +124,7 @@ def refresher_notices(*, today: datetime.date | None = None) -> int:
                     subject=_("Refresher due for %(name)s") % {"name": record.brigadier},
                     body=_("%(module)s needs a refresher by %(date)s.")
                     % {"module": record.module, "date": f"{record.refresher_due:%d-%m-%Y}"},
-                    url="/brigade/brigadiers/",
+                    url=reverse("brigade:pool"),
                     day=record.refresher_due,
                 )
             )

@@ -1,8 +1,8 @@
 """Who may see which visit request, assignment and brigadier. Every view goes through here."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from brigade.models import ACTIVE_ASSIGNMENT, Assignment, Brigadier, VisitRequest
+from brigade.models import ACTIVE_ASSIGNMENT, Assignment, Brigadier, TrainingRecord, VisitRequest
 from meedoen.accounts.models import Role, User
 from signalering.selectors import visible_signals
 
@@ -52,3 +52,17 @@ def with_load(brigadiers: QuerySet[Brigadier]) -> QuerySet[Brigadier]:
 
 def coordinators() -> QuerySet[User]:
     return User.objects.filter(role=Role.BRIGADE_COORDINATOR, is_active=True)
+
+
+def refreshers_due(until) -> QuerySet[TrainingRecord]:
+    """The latest record per brigadier and module, of active brigadiers, whose refresher falls due by `until`.
+    An older record that a newer one replaced is not due any more."""
+    newer = TrainingRecord.objects.filter(
+        brigadier=OuterRef("brigadier"), module=OuterRef("module"), completed_on__gt=OuterRef("completed_on")
+    )
+    return (
+        TrainingRecord.objects.filter(refresher_due__lte=until, brigadier__active=True)
+        .filter(~Exists(newer))
+        .select_related("module", "brigadier__user")
+        .order_by("refresher_due")
+    )

@@ -1,8 +1,11 @@
 """Writes of the Vliegende Brigade. A visit request moves along brigade/workflow.py; every change leaves an
 access-log row, and what the source needs to know goes back to the signal's timeline."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,12 +18,13 @@ from brigade.models import (
     VisitRequest,
 )
 from brigade.selectors import COORDINATION_ROLES, REQUESTING_ROLES
-from brigade.workflow import Referral, RequestStatus, can_transition
+from brigade.workflow import REFERRED_ON, Referral, RequestStatus, can_transition
 from meedoen.notifications.services import notify
 from meedoen.privacy.audit import log_access
 from meedoen.privacy.models import AccessAction
 from signalering.models import Event
 from signalering.selectors import visible_signals
+from zelfregie.services import expected_visitor_announce
 
 MAX_BRIGADIERS_PER_REQUEST = 2
 
@@ -184,10 +188,11 @@ def contact_log(
     contact.full_clean()
     contact.save()
     visit_request = VisitRequest.objects.select_for_update().get(pk=assignment.request_id)
-    if visit_request.status == RequestStatus.ASSIGNED:
-        _move(visit_request, RequestStatus.IN_CONTACT)
-    if visit_request.first_contact_at is None and kind != Contact.Kind.NO_ANSWER:
-        visit_request.first_contact_at = timezone.now()
+    if kind != Contact.Kind.NO_ANSWER:  # a closed door is not yet contact
+        if visit_request.status == RequestStatus.ASSIGNED:
+            _move(visit_request, RequestStatus.IN_CONTACT)
+        if visit_request.first_contact_at is None or visit_request.first_contact_at.date() > date:
+            visit_request.first_contact_at = timezone.make_aware(datetime.datetime.combine(date, datetime.time(12)))
     visit_request.save(update_fields=["status", "first_contact_at"])
     _log(user, AccessAction.UPDATE, visit_request, request)
     return contact
@@ -195,20 +200,35 @@ def contact_log(
 
 @transaction.atomic
 def visit_request_close(
-    *, visit_request: VisitRequest, user, referral: str, outcome_note: str = "", request=None
+    *,
+    visit_request: VisitRequest,
+    user,
+    referral: str,
+    outcome_note: str = "",
+    location=None,
+    first_name: str = "",
+    request=None,
 ) -> VisitRequest:
-    """Finish with an outcome and referral; the source hears of it on the signal's timeline and by notification."""
+    """Finish with an outcome and referral; the source hears of it on the signal's timeline and by notification.
+
+    A referral to a meeting place with a first name (given with the resident's consent) tells its hosts to expect
+    the resident; without a first name nothing about the person goes to the place.
+    """
     current = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
     assigned = current.assignments.filter(status__in=ACTIVE_ASSIGNMENT, brigadier__user=user).exists()
     if not assigned and user.role not in COORDINATION_ROLES:
         raise PermissionDenied
     if referral not in Referral.values:
         raise ValidationError({"referral": _("Choose the outcome and referral.")})
+    if referral in REFERRED_ON and current.first_contact_at is None:
+        raise ValidationError({"referral": _("A referral needs contact with the resident; log the contact first.")})
     _move(current, RequestStatus.DONE)
     current.referral, current.outcome_note, current.closed_at = referral, outcome_note, timezone.now()
     current.full_clean()
     current.save()
     current.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.ENDED)
+    if referral == Referral.ZELFREGIE and location is not None and first_name:
+        expected_visitor_announce(location=location, first_name=first_name, announced_by=user)
     label = Referral(referral).label
     _to_signal(current, user, _("Vliegende Brigade finished: %(outcome)s.") % {"outcome": label})
     notify(
@@ -217,7 +237,7 @@ def visit_request_close(
         item=current,
         subject=_("Visit request %(number)s is finished") % {"number": current.number},
         body=_("The Vliegende Brigade finished the visit request: %(outcome)s.") % {"outcome": label},
-        url=f"/brigade/requests/{current.pk}/",
+        url=reverse("brigade:request", args=[current.pk]),
     )
     _log(user, AccessAction.UPDATE, current, request)
     return current
@@ -258,7 +278,7 @@ def assessment_record(
         if not decision.strip():
             raise ValidationError({"decision": _("Write down the decision.")})
         current.needs_assessment, current.assessment_decision = False, decision
-        current.assessed_at = timezone.now()
+        current.assessed_at, current.assessed_by = timezone.now(), user
     current.save()
     _log(user, AccessAction.UPDATE, current, request)
     return current

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from brigade import matching, services
 from brigade.forms import AssessmentForm, AssignForm, CancelForm, CloseForm, ContactForm, RespondForm, VisitRequestForm
-from brigade.models import ACTIVE_ASSIGNMENT, Assignment, BrigadeSettings, TrainingRecord, VisitRequest
+from brigade.models import ACTIVE_ASSIGNMENT, Assignment, BrigadeSettings, VisitRequest
 from brigade.selectors import (
     COORDINATION_ROLES,
     REQUESTING_ROLES,
     assignments_for,
+    refreshers_due,
     visible_brigadiers,
     visible_requests,
     with_load,
@@ -103,11 +104,7 @@ def overview(request):
     counts = dict(requests.values_list("status").annotate(total=Count("pk")).values_list("status", "total"))
     brigadiers = with_load(visible_brigadiers(request.user)).select_related("user").order_by("user__first_name")
     soon = timezone.localdate() + timezone.timedelta(days=BrigadeSettings.current().refresher_notice_days)
-    training_due = (
-        TrainingRecord.objects.filter(brigadier__in=visible_brigadiers(request.user), refresher_due__lte=soon)
-        .select_related("module", "brigadier__user")
-        .order_by("refresher_due")
-    )
+    training_due = refreshers_due(soon)
     log_access_many(
         user=request.user,
         action=AccessAction.READ,
@@ -314,7 +311,7 @@ def close_request(request, pk: int):
     if form.is_valid():
         try:
             services.visit_request_close(
-                visit_request=visit_request, user=request.user, request=request, **form.cleaned_data
+                visit_request=visit_request, user=request.user, request=request, **form.close_arguments()
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -437,7 +434,7 @@ def close_assignment(request, pk: int):
     if form.is_valid():
         try:
             services.visit_request_close(
-                visit_request=assignment.request, user=request.user, request=request, **form.cleaned_data
+                visit_request=assignment.request, user=request.user, request=request, **form.close_arguments()
             )
         except ValidationError as error:
             _add_errors(form, error)

@@ -13,10 +13,10 @@ class RequestStatus(models.TextChoices):
 
 
 class Referral(models.TextChoices):
-    SOCIAL_TEAM = "social_team", _("sociaal wijkteam")
-    CARE = "care", _("care")
-    ACTIVITY = "activity", _("an activity")
-    ZELFREGIE = "zelfregie", _("the Zelfregiecentrum")
+    SOCIAL_TEAM = "social_team", _("referred to the social district team")
+    CARE = "care", _("referred to care")
+    ACTIVITY = "activity", _("referred to an activity")
+    ZELFREGIE = "zelfregie", _("referred to the Zelfregiecentrum")
     OWN_STRENGTH = "own_strength", _("own strength, no referral needed")
     NO_CONTACT = "no_contact", _("no contact possible")
 

@@ -91,6 +91,29 @@ MATRIX = {
     ("brigade:respond", ("assignment",)): brigadier_only(405),
     ("brigade:contact", ("assignment",)): brigadier_only(405),
     ("brigade:close_assignment", ("assignment",)): brigadier_only(405),
+    # Zelfregiecentrum: the public agenda and its iCalendar feeds are open to everyone, logged in or not; the rest is
+    # for the hosts of the place (the host here hosts the matrix place) and admins.
+    ("zelfregie:agenda", ()): answers(200),
+    ("zelfregie:agenda_location", ("zr_slug",)): answers(200),
+    ("zelfregie:agenda_ics", ("zr_slug",)): answers(200),
+    ("zelfregie:overview", ()): answers(403, anonymous=LOGIN, host=200, admin=200),
+    ("zelfregie:location", ("zr_location",)): answers(403, anonymous=LOGIN, host=200, admin=200),
+    ("zelfregie:participant_create", ("zr_location",)): answers(403, anonymous=LOGIN, host=200, admin=200),
+    ("zelfregie:activity_create", ("zr_location",)): answers(403, anonymous=LOGIN, host=200, admin=200),
+    ("zelfregie:session", ("zr_session",)): answers(403, anonymous=LOGIN, host=200, admin=200),
+    ("zelfregie:count", ("zr_session",)): answers(403, anonymous=LOGIN, host=200, admin=200),  # GET: the live total
+    ("zelfregie:correct", ("zr_session",)): answers(403, anonymous=LOGIN, host=405, admin=405),
+    ("zelfregie:expected_list", ()): answers(403, anonymous=LOGIN, host=200, admin=200),
+    ("zelfregie:expected_arrived", ("zr_expected",)): answers(403, anonymous=LOGIN, host=405, admin=405),
+    ("zelfregie:participant_list", ()): answers(403, anonymous=LOGIN, host=200, admin=200),
+    ("zelfregie:participant", ("zr_participant",)): answers(403, anonymous=LOGIN, host=200, admin=200),
+    ("zelfregie:participant_delete", ("zr_participant",)): answers(403, anonymous=LOGIN, host=405, admin=405),
+    ("zelfregie:activity_list", ()): answers(403, anonymous=LOGIN, host=200, admin=200),
+    ("zelfregie:activity", ("zr_activity",)): answers(403, anonymous=LOGIN, host=200, admin=200),
+    ("zelfregie:activity_edit", ("zr_activity",)): answers(403, anonymous=LOGIN, host=200, admin=200),
+    ("zelfregie:signup_create", ("zr_activity",)): answers(403, anonymous=LOGIN, host=405, admin=405),
+    ("zelfregie:signup_cancel", ("zr_signup",)): answers(403, anonymous=LOGIN, host=405, admin=405),
+    ("zelfregie:attendance", ("zr_occurrence",)): answers(403, anonymous=LOGIN, host=405, admin=405),
 }
 # Reached with POST only: logout and the language switch.
 POST_ONLY = {"logout", "set_language"}
@@ -129,7 +152,26 @@ def world(signalering_world, zelfregie_world, brigade_world):
 
 @pytest.fixture
 def zelfregie_world(users):
-    return {}
+    """A place hosted by the host, with today's session, a participant signed up for an activity and a visitor
+    announced by the brigadier."""
+    from tests.factories.zelfregie import make_activity, make_location, make_participant, make_session
+    from zelfregie.services import expected_visitor_announce, signup_create
+
+    host = users[Role.HOST]
+    location = make_location(hosts=[host], slug="matrix-plek")
+    participant = make_participant(location=location, host=host)
+    activity = make_activity(location=location, host=host, signup_required=True)
+    expected = expected_visitor_announce(location=location, first_name="Kees", announced_by=users[Role.BRIGADIER])
+    return {
+        "zr_slug": location.slug,
+        "zr_location": location.pk,
+        "zr_session": make_session(location).pk,
+        "zr_participant": participant.pk,
+        "zr_activity": activity.pk,
+        "zr_signup": signup_create(activity=activity, participant=participant, user=host).pk,
+        "zr_occurrence": activity.occurrences.first().pk,
+        "zr_expected": expected.pk,
+    }
 
 
 @pytest.fixture

@@ -19,6 +19,9 @@ ENTRIES = [
     ("brigade:assessment_list", _("Assessment")),
     ("brigade:pool", _("Brigadiers")),
     ("brigade:mine", _("My assignments")),
+    ("zelfregie:overview", _("Meeting places")),
+    ("zelfregie:activity_list", _("Activities")),
+    ("zelfregie:participant_list", _("Participants")),
     ("privacy:access_log", _("Access log")),
 ]
 

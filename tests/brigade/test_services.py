@@ -220,3 +220,94 @@ class TestContactAndClose:
         )
         visit_request.refresh_from_db()
         assert not visit_request.needs_assessment and visit_request.assessment_decision == "Eerst huisarts"
+
+
+class TestOutcomeDetails:
+    @pytest.fixture
+    def assignment(self, visit_request, brigadier, coordinator):
+        return services.assignment_create(visit_request=visit_request, brigadier=brigadier, assigned_by=coordinator)
+
+    def test_no_answer_at_the_door_is_not_yet_contact(self, assignment, brigadier):
+        services.contact_log(
+            assignment=assignment,
+            user=brigadier.user,
+            date=datetime.date(2026, 11, 20),
+            kind="no_answer",
+            duration_minutes=5,
+        )
+        assignment.request.refresh_from_db()
+        assert (assignment.request.status, assignment.request.first_contact_at) == ("assigned", None)
+
+    def test_first_contact_is_dated_by_the_contact(self, assignment, brigadier):
+        services.contact_log(
+            assignment=assignment,
+            user=brigadier.user,
+            date=datetime.date(2026, 11, 18),
+            kind="phone",
+            duration_minutes=5,
+        )
+        assignment.request.refresh_from_db()
+        assert assignment.request.first_contact_at.date() == datetime.date(2026, 11, 18)
+
+    def test_a_referral_needs_contact_first(self, assignment, brigadier):
+        with pytest.raises(ValidationError):
+            services.visit_request_close(visit_request=assignment.request, user=brigadier.user, referral="care")
+        closed = services.visit_request_close(
+            visit_request=assignment.request, user=brigadier.user, referral="no_contact"
+        )
+        assert closed.status == "done"
+
+    def test_referral_to_a_meeting_place_announces_the_consented_first_name(self, assignment, brigadier, make_user):
+        from tests.factories.zelfregie import make_location
+        from zelfregie.models import ExpectedVisitor
+
+        host = make_user(role="host")
+        place = make_location(hosts=[host])
+        services.contact_log(
+            assignment=assignment,
+            user=brigadier.user,
+            date=datetime.date(2026, 11, 20),
+            kind="out_together",
+            duration_minutes=90,
+        )
+        services.visit_request_close(
+            visit_request=assignment.request,
+            user=brigadier.user,
+            referral="zelfregie",
+            location=place,
+            first_name="Jan",
+        )
+        expected = ExpectedVisitor.objects.get()
+        assert (expected.location, expected.first_name) == (place, "Jan")
+        assert Notification.objects.filter(recipient=host, kind="expected_visitor").exists()
+
+    def test_assessment_decision_records_who_took_it(self, visit_request, coordinator):
+        services.assessment_record(visit_request=visit_request, user=coordinator, to_assessment=True)
+        services.assessment_record(
+            visit_request=visit_request, user=coordinator, to_assessment=False, decision="Eerst huisarts"
+        )
+        visit_request.refresh_from_db()
+        assert visit_request.assessed_by == coordinator
+
+
+def test_a_replaced_training_record_is_not_due(brigadier):
+    from django.utils import timezone
+
+    from brigade.models import TrainingModule, TrainingRecord
+    from brigade.selectors import refreshers_due
+
+    module = TrainingModule.objects.create(name="Veiligheid", refresher_months=12)
+    old = TrainingRecord.objects.create(
+        brigadier=brigadier,
+        module=module,
+        completed_on=datetime.date(2024, 1, 1),
+        refresher_due=datetime.date(2025, 1, 1),
+    )
+    assert list(refreshers_due(timezone.localdate())) == [old]
+    TrainingRecord.objects.create(
+        brigadier=brigadier,
+        module=module,
+        completed_on=datetime.date(2025, 1, 2),
+        refresher_due=datetime.date(2027, 6, 1),
+    )
+    assert list(refreshers_due(timezone.localdate())) == []

@@ -177,3 +177,15 @@ def test_request_page_query_count_does_not_grow_with_brigadiers(client, coordina
             assert client.get(reverse("brigade:request", args=[visit_request.pk])).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_without_consent_the_first_name_is_refused_and_nothing_is_lost(client, assignment, brigadier):
+    client.force_login(brigadier.user)
+    response = client.post(
+        reverse("brigade:close_assignment", args=[assignment.pk]),
+        {"referral": "zelfregie", "first_name": "Jan", "outcome_note": "Gaat naar de inloop"},
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Gaat naar de inloop" in content
+    assert VisitRequest.objects.get().status == "assigned"

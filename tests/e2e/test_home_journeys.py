@@ -17,11 +17,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # role may use. A role that sees a page it may not open, or misses one it may, fails here.
 EVERYONE = ["/", "/", "/notifications/", "/accounts/password/change/"]
 SIGNALS = ["/signals/", "/signals/new/", "/meetings/", "/actions/"]
+VISIT_REQUESTS = ["/brigade/requests/"]
+COORDINATION = ["/brigade/", "/brigade/requests/", "/brigade/assessment/", "/brigade/brigadiers/"]
+ZELFREGIE = ["/zelfregie/", "/zelfregie/activities/", "/zelfregie/participants/"]
 EXTRA_LINKS = {
-    Role.PROFESSIONAL: SIGNALS,
-    Role.CHAIR: SIGNALS,
+    Role.PROFESSIONAL: [*SIGNALS, *VISIT_REQUESTS],
+    Role.CHAIR: [*SIGNALS, *VISIT_REQUESTS],
+    Role.BRIGADE_COORDINATOR: COORDINATION,
+    Role.BRIGADIER: ["/brigade/mine/"],
+    Role.HOST: ZELFREGIE,
     Role.PRIVACY_OFFICER: ["/privacy/access-log/"],
-    Role.ADMIN: [*SIGNALS, "/admin/"],
+    Role.ADMIN: [*SIGNALS, *COORDINATION, *ZELFREGIE, "/admin/"],
 }
 
 
