@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "signalering",
     "brigade",
     "zelfregie",
+    "meedoen.reports",  # the city-wide top: reads all pillars, nothing imports it
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("signalering.urls")),
     path("", include("zelfregie.urls")),
     path("", include("brigade.urls")),
+    path("reports/", include("meedoen.reports.urls")),
+    path("", include("meedoen.reports.api_urls")),  # /api/v1/ and /api/schema/
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

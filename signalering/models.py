@@ -168,6 +168,9 @@ class Signal(models.Model):
             models.Index(fields=["district", "status", "-created_at"], name="signal_district_status"),
             models.Index(fields=["lead", "status"], name="signal_lead_status"),
             models.Index(fields=["reporter", "-created_at"], name="signal_reporter_created"),
+            # The figures select by these dates per period (dashboard, quarterly report, statistics API).
+            models.Index(fields=["closed_at"], name="signal_closed_at"),
+            models.Index(fields=["first_discussed_at"], name="signal_first_discussed_at"),
         ]
 
     def __str__(self):

@@ -25,3 +25,13 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         if is_working_day(day):
             remaining -= 1
     return day
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    count = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        count += is_working_day(day)
+    return count

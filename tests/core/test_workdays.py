@@ -27,3 +27,10 @@ def test_adding_working_days_skips_weekends_and_holidays():
     assert add_working_days(datetime.date(2026, 4, 23), 3) == datetime.date(2026, 4, 29)
     # Over Christmas: Wed 23 Dec + 2 = Thu 24, (Fri 25, Sat 26, Sun 27) Mon 28.
     assert add_working_days(datetime.date(2026, 12, 23), 2) == datetime.date(2026, 12, 28)
+
+
+def test_counting_working_days_between_dates():
+    from meedoen.core.workdays import working_days_between
+
+    assert working_days_between(datetime.date(2026, 4, 23), datetime.date(2026, 4, 29)) == 3
+    assert working_days_between(datetime.date(2026, 4, 29), datetime.date(2026, 4, 23)) == 0

@@ -1,0 +1,243 @@
+"""The figures of the whole approach, per period and (optionally) district. No personal data: counts only.
+
+One definition per figure, used by the dashboard, the quarterly report and the statistics API alike. Each figure
+is computed in the database where it can be; medians in Python over one column of the period's rows.
+"""
+
+import datetime
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractIsoYear, ExtractWeek
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from brigade.models import Contact, VisitRequest
+from brigade.workflow import REFERRED_ON, Referral
+from meedoen.core.workdays import working_days_between
+from signalering.models import Signal
+from signalering.workflow import Outcome
+from zelfregie.models import ExpectedVisitor, Occurrence, Session
+
+# What each figure means, in plain Dutch in the UI (the report and the API docs show these).
+DEFINITIONS = {
+    "signals.new": _("Signals reported in the period."),
+    "signals.closed": _("Signals closed in the period."),
+    "signals.by_category": _("Signals reported in the period per concern; a signal with two concerns counts twice."),
+    "signals.by_outcome": _("Signals closed in the period per outcome."),
+    "signals.median_working_days_to_first_discussion": _(
+        "Median number of working days from report to first discussion, for signals first discussed in the period."
+    ),
+    "signals.share_overdue": _(
+        "Share (%) of the signals reported in the period that were not discussed within the district's deadline."
+    ),
+    "brigade.requests": _("Visit requests made in the period."),
+    "brigade.residents_visited": _("Residents with at least one contact (not counting 'no answer') in the period."),
+    "brigade.referred_on": _(
+        "Visit requests finished in the period with a referral to the social district team, "
+        "care, an activity or the Zelfregiecentrum."
+    ),
+    "brigade.by_referral": _("Visit requests finished in the period per outcome and referral."),
+    "brigade.median_days_to_first_contact": _(
+        "Median number of days from request to first contact, for first contacts in the period."
+    ),
+    "zelfregie.visitors": _(
+        "Walk-in visits counted at the door in the period (a person who comes twice counts twice)."
+    ),
+    "zelfregie.new_visitors": _("Of those, visits by people who came for the first time."),
+    "zelfregie.visitors_per_week": _("Walk-in visits per week and meeting place."),
+    "zelfregie.activities": _("Activity dates held in the period with attendance noted."),
+    "zelfregie.attendance": _("Total attendance of those activity dates."),
+    "path.signals_to_brigade": _("Signals from which a visit by the Vliegende Brigade was requested in the period."),
+    "path.visits_to_referral": _("Brigade visits that led to a referral, finished in the period."),
+    "path.referrals_arrived": _("Residents referred by the brigade who arrived at a meeting place in the period."),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of days, from `start` up to and including `end`."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> "Period":
+        start = datetime.date(year, 3 * quarter - 2, 1)
+        following = datetime.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+        return cls(start, following - datetime.timedelta(days=1))
+
+    @classmethod
+    def last_quarter(cls, today: datetime.date | None = None) -> tuple[int, int]:
+        today = today or timezone.localdate()
+        quarter = (today.month - 1) // 3  # 0 means the last quarter of the previous year
+        return (today.year, quarter) if quarter else (today.year - 1, 4)
+
+    def label(self) -> str:
+        return f"{self.start:%d-%m-%Y} – {self.end:%d-%m-%Y}"
+
+    def datetimes(self) -> tuple[datetime.datetime, datetime.datetime]:
+        """The period as a half-open range of aware datetimes in the site's time zone."""
+        start = timezone.make_aware(datetime.datetime.combine(self.start, datetime.time()))
+        end = timezone.make_aware(datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time()))
+        return start, end
+
+    def q(self, field: str) -> Q:
+        """Rows whose datetime `field` falls in the period."""
+        start, end = self.datetimes()
+        return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def _median(values) -> float | None:
+    values = list(values)
+    return round(statistics.median(values), 1) if values else None
+
+
+def _district(queryset, district, field: str = "district"):
+    return queryset.filter(**{field: district}) if district is not None else queryset
+
+
+def signal_figures(period: Period, district=None) -> dict:
+    signals = _district(Signal.objects.all(), district)
+    reported = signals.filter(period.q("created_at"))
+    closed = signals.filter(period.q("closed_at"))
+    by_outcome = dict(closed.values_list("outcome").annotate(total=Count("pk")).values_list("outcome", "total"))
+    by_category = (
+        reported.values_list("categories__name").annotate(total=Count("pk")).order_by("-total", "categories__name")
+    )
+    discussed = signals.filter(period.q("first_discussed_at")).values_list("created_at", "first_discussed_at")
+    today = timezone.localdate()
+    deadlines = reported.values_list("first_discussion_due", "first_discussed_at")
+    late = sum(
+        1 for due, first in deadlines if (timezone.localdate(first) > due if first else due < min(today, period.end))
+    )
+    new = reported.count()
+    return {
+        "new": new,
+        "closed": closed.count(),
+        "by_category": [{"name": name, "count": total} for name, total in by_category if name],
+        "by_outcome": [
+            {"key": value, "name": str(label), "count": by_outcome.get(value, 0)} for value, label in Outcome.choices
+        ],
+        "median_working_days_to_first_discussion": _median(
+            working_days_between(timezone.localdate(created), timezone.localdate(first)) for created, first in discussed
+        ),
+        "share_overdue": round(100 * late / new) if new else None,
+    }
+
+
+def brigade_figures(period: Period, district=None) -> dict:
+    requests = _district(VisitRequest.objects.all(), district)
+    finished = requests.filter(period.q("closed_at"), status="done")
+    by_referral = dict(finished.values_list("referral").annotate(total=Count("pk")).values_list("referral", "total"))
+    contacts = _district(Contact.objects.exclude(kind=Contact.Kind.NO_ANSWER), district, "request__district")
+    first_contacts = requests.filter(period.q("first_contact_at")).values_list("created_at", "first_contact_at")
+    return {
+        "requests": requests.filter(period.q("created_at")).count(),
+        "residents_visited": contacts.filter(date__gte=period.start, date__lte=period.end)
+        .values("request__resident")
+        .distinct()
+        .count(),
+        "referred_on": finished.filter(referral__in=REFERRED_ON).count(),
+        "by_referral": [
+            {"key": value, "name": str(label), "count": by_referral.get(value, 0)} for value, label in Referral.choices
+        ],
+        "median_days_to_first_contact": _median((first - created).days for created, first in first_contacts),
+    }
+
+
+def zelfregie_figures(period: Period, district=None) -> dict:
+    sessions = _district(Session.objects.all(), district, "location__district").filter(
+        date__gte=period.start, date__lte=period.end
+    )
+    totals = sessions.aggregate(visitors=Sum("visitors"), new=Sum("new_visitors"))
+    weekly = (
+        sessions.annotate(year=ExtractIsoYear("date"), week=ExtractWeek("date"))
+        .values("year", "week", "location__name")
+        .annotate(visitors=Sum("visitors"))
+        .order_by("year", "week", "location__name")
+    )
+    held = _district(Occurrence.objects.all(), district, "activity__location__district").filter(
+        date__gte=period.start, date__lte=period.end, attendance__isnull=False
+    )
+    activity = held.aggregate(dates=Count("pk"), attendance=Sum("attendance"))
+    return {
+        "visitors": totals["visitors"] or 0,
+        "new_visitors": totals["new"] or 0,
+        "visitors_per_week": [
+            {"week": f"{row['year']}-W{row['week']:02d}", "place": row["location__name"], "visitors": row["visitors"]}
+            for row in weekly
+        ],
+        "activities": activity["dates"],
+        "attendance": activity["attendance"] or 0,
+    }
+
+
+def path_figures(period: Period, district=None) -> dict:
+    requests = _district(VisitRequest.objects.all(), district)
+    arrived = _district(ExpectedVisitor.objects.all(), district, "location__district").filter(
+        period.q("arrived_at"), announced_by__role__in=["brigadier", "brigade_coordinator"]
+    )
+    return {
+        "signals_to_brigade": requests.filter(period.q("created_at"), signal__isnull=False)
+        .values("signal")
+        .distinct()
+        .count(),
+        "visits_to_referral": requests.filter(period.q("closed_at"), status="done", referral__in=REFERRED_ON)
+        .exclude(first_contact_at=None)
+        .count(),
+        "referrals_arrived": arrived.count(),
+    }
+
+
+def all_figures(period: Period, district=None) -> dict:
+    return {
+        "signals": signal_figures(period, district),
+        "brigade": brigade_figures(period, district),
+        "zelfregie": zelfregie_figures(period, district),
+        "path": path_figures(period, district),
+    }
+
+
+# --- small counts ---------------------------------------------------------------------------------------------
+
+SMALL = 5
+SUPPRESSED = "<5"
+
+
+def suppress(count: int) -> int | str:
+    """A count of 1 to 4 could point at a person: show it as "<5"."""
+    return SUPPRESSED if 0 < count < SMALL else count
+
+
+def suppress_group(counts: list[int]) -> list[int | str]:
+    """Suppress small counts in a group whose total is shown, so that no hidden count follows from the others.
+
+    When exactly one count is hidden, the smallest other non-zero count is hidden too (secondary suppression).
+    """
+    shown: list[int | str] = [suppress(count) for count in counts]
+    hidden = [index for index, value in enumerate(shown) if value == SUPPRESSED]
+    if len(hidden) == 1:
+        others = [(count, index) for index, count in enumerate(counts) if index not in hidden and count > 0]
+        if others:
+            shown[min(others)[1]] = SUPPRESSED
+    return shown
+
+
+def suppressed(figures: dict) -> dict:
+    """The figures with every count suppressed where needed: for the municipality and the statistics API."""
+    result = {}
+    for pillar, values in figures.items():
+        result[pillar] = {}
+        for name, value in values.items():
+            if isinstance(value, list) and value and "count" in value[0]:
+                counts = suppress_group([row["count"] for row in value])
+                result[pillar][name] = [{**row, "count": count} for row, count in zip(value, counts, strict=True)]
+            elif isinstance(value, list) and value and "visitors" in value[0]:
+                result[pillar][name] = [{**row, "visitors": suppress(row["visitors"])} for row in value]
+            elif isinstance(value, int) and not name.startswith(("median", "share")):
+                result[pillar][name] = suppress(value)
+            else:
+                result[pillar][name] = value
+    return result

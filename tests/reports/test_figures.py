@@ -1,0 +1,153 @@
+"""Figures against a small world whose numbers are counted by hand."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from brigade import services as brigade_services
+from meedoen.accounts.models import Role
+from meedoen.reports.figures import Period, all_figures, suppress, suppress_group, suppressed
+from signalering import services
+from signalering.models import Signal
+from tests.factories.brigade import make_brigadier, make_request
+from tests.factories.signalering import district_with_members, make_meeting, make_signal
+from tests.factories.zelfregie import make_activity, make_location, make_session
+
+Q1 = Period.quarter(2026, 1)  # 1 January – 31 March 2026
+
+
+def at(day: str, hour: int = 10):
+    return time_machine.travel(timezone.make_aware(datetime.datetime.fromisoformat(day).replace(hour=hour)), tick=False)
+
+
+@pytest.fixture
+def world(make_user):
+    """In Q1: three signals reported (one also in Q2), one closed; one brigade visit with a referral; 12 visitors."""
+    professional, chair = make_user(role=Role.PROFESSIONAL), make_user(role=Role.CHAIR)
+    coordinator, host = make_user(role=Role.BRIGADE_COORDINATOR), make_user(role=Role.HOST)
+    district = district_with_members(professional, chairs=[chair])
+    other_district = district_with_members(make_user(role=Role.PROFESSIONAL))
+    with at("2026-01-05"):  # Monday
+        first = make_signal(
+            reporter=professional, district=district, new_resident={"postcode": "2311 AA", "house_number": "1"}
+        )
+        second = make_signal(reporter=professional, district=district)
+    with at("2026-02-02"):
+        make_signal(reporter=other_district.memberships.get().user, district=other_district)
+    with at("2026-04-01"):
+        make_signal(reporter=professional, district=district)  # next quarter
+    with at("2026-01-13"):  # Tuesday: 6 working days after 5 January
+        meeting = make_meeting(district, days_ahead=0)
+        services.discussion_save(
+            meeting=meeting,
+            signal=first,
+            user=chair,
+            expected_version=None,
+            notes="",
+            decision="",
+            status="in_progress",
+        )
+    with at("2026-01-27"):  # 16 working days after 5 January: too late (deadline 10 working days)
+        meeting = make_meeting(district, days_ahead=0, hour=14)
+        services.discussion_save(
+            meeting=meeting,
+            signal=second,
+            user=chair,
+            expected_version=None,
+            notes="",
+            decision="",
+            status="closed",
+            outcome="no_action",
+        )
+    with at("2026-02-03"):
+        visit = make_request(signal=Signal.objects.get(pk=first.pk))
+        brigadier = make_brigadier(districts=[district])
+        assignment = brigade_services.assignment_create(
+            visit_request=visit, brigadier=brigadier, assigned_by=coordinator
+        )
+    with at("2026-02-06"):
+        brigade_services.contact_log(
+            assignment=assignment,
+            user=brigadier.user,
+            date=datetime.date(2026, 2, 6),
+            kind="home_visit",
+            duration_minutes=60,
+        )
+    with at("2026-02-20"):
+        brigade_services.visit_request_close(visit_request=visit, user=brigadier.user, referral="care")
+    place = make_location(district=district, hosts=[host])
+    make_session(place, day=datetime.date(2026, 3, 2), visitors=7, new_visitors=2)  # week 10
+    make_session(place, day=datetime.date(2026, 3, 3), visitors=5, new_visitors=0)  # week 10
+    make_session(place, day=datetime.date(2026, 4, 1), visitors=9)  # next quarter
+    activity = make_activity(location=place, host=host)
+    activity.occurrences.filter(date__lt=datetime.date(2026, 4, 1)).delete()
+    return {"district": district, "other_district": other_district}
+
+
+def test_signal_figures(world):
+    figures = all_figures(Q1)["signals"]
+    assert (figures["new"], figures["closed"]) == (3, 1)
+    assert figures["by_category"] == [{"name": "Sociaal isolement", "count": 3}]
+    assert {row["key"]: row["count"] for row in figures["by_outcome"]} == {
+        "care": 0,
+        "activity": 0,
+        "brigade": 0,
+        "no_action": 1,
+        "elsewhere": 0,
+        "not_reached": 0,
+    }
+    assert figures["median_working_days_to_first_discussion"] == 11.0  # median of 6 and 16
+    # The first was discussed in time, the second too late, the third (2 February) never by now: 2 of 3 late.
+    assert figures["share_overdue"] == 67
+
+
+def test_brigade_and_path_figures(world):
+    figures = all_figures(Q1)
+    assert figures["brigade"]["requests"] == 1
+    assert figures["brigade"]["residents_visited"] == 1
+    assert figures["brigade"]["referred_on"] == 1
+    assert figures["brigade"]["median_days_to_first_contact"] == 3.0  # 3 to 6 February (the contact's date at noon)
+    assert figures["path"] == {"signals_to_brigade": 1, "visits_to_referral": 1, "referrals_arrived": 0}
+
+
+def test_zelfregie_figures(world):
+    figures = all_figures(Q1)["zelfregie"]
+    assert (figures["visitors"], figures["new_visitors"]) == (12, 2)
+    assert figures["visitors_per_week"] == [
+        {"week": "2026-W10", "place": figures["visitors_per_week"][0]["place"], "visitors": 12}
+    ]
+    assert (figures["activities"], figures["attendance"]) == (0, 0)
+
+
+def test_district_filter(world):
+    figures = all_figures(Q1, world["other_district"])
+    assert figures["signals"]["new"] == 1
+    assert figures["brigade"]["requests"] == 0
+    assert figures["zelfregie"]["visitors"] == 0
+
+
+def test_quarters():
+    assert Period.quarter(2026, 4) == Period(datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+    assert Period.last_quarter(datetime.date(2026, 1, 2)) == (2025, 4)
+    assert Period.last_quarter(datetime.date(2026, 11, 23)) == (2026, 3)
+
+
+@pytest.mark.parametrize(("count", "shown"), [(0, 0), (1, "<5"), (4, "<5"), (5, 5), (120, 120)])
+def test_small_counts_are_suppressed(count, shown):
+    assert suppress(count) == shown
+
+
+def test_a_single_hidden_count_cannot_be_derived_from_the_total():
+    assert suppress_group([3, 10, 7, 40]) == ["<5", 10, "<5", 40]
+    assert suppress_group([3, 2, 40]) == ["<5", "<5", 40]
+    assert suppress_group([0, 3, 0]) == [0, "<5", 0]  # nothing else to hide: the total is also suppressed
+    assert suppress_group([6, 7]) == [6, 7]
+
+
+def test_suppressed_figures_keep_medians_and_hide_small_counts(world):
+    figures = suppressed(all_figures(Q1))
+    assert figures["signals"]["new"] == "<5"
+    assert figures["signals"]["median_working_days_to_first_discussion"] == 11.0
+    assert figures["zelfregie"]["visitors"] == 12
