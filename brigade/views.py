@@ -23,6 +23,7 @@ from brigade.selectors import (
 from brigade.workflow import OPEN_STATUSES, RequestStatus
 from meedoen.accounts.access import roles
 from meedoen.accounts.models import Role
+from meedoen.core.forms import add_service_errors
 from meedoen.privacy.audit import log_access, log_access_many
 from meedoen.privacy.models import AccessAction
 from meedoen.privacy.selectors import known_residents
@@ -31,14 +32,6 @@ from signalering.selectors import visible_signals
 
 BRIGADE_ROLES = COORDINATION_ROLES | REQUESTING_ROLES | {Role.BRIGADIER}
 PAGE_SIZE = 25
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _get_request_for_user(request, pk: int, action=AccessAction.READ) -> VisitRequest:
@@ -198,7 +191,7 @@ def request_create(request):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Visit request %(number)s is sent to the coordinators.") % {"number": visit_request.number}
@@ -295,7 +288,7 @@ def cancel(request, pk: int):
                 visit_request=visit_request, user=request.user, reason=form.cleaned_data["reason"], request=request
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The visit request is cancelled."))
             return redirect("brigade:request", pk)
@@ -314,7 +307,7 @@ def close_request(request, pk: int):
                 visit_request=visit_request, user=request.user, request=request, **form.close_arguments()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The visit request is finished; the person who asked is told."))
             return redirect("brigade:request", pk)
@@ -419,7 +412,7 @@ def log_contact(request, pk: int):
         try:
             services.contact_log(assignment=assignment, user=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The contact is logged."))
             return redirect("brigade:assignment", pk)
@@ -437,7 +430,7 @@ def close_assignment(request, pk: int):
                 visit_request=assignment.request, user=request.user, request=request, **form.close_arguments()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The visit is finished. The person who asked is told the outcome."))
             return redirect("brigade:mine")

@@ -86,6 +86,9 @@ if PRODUCTION:
     # In production gunicorn serves the collected static files through WhiteNoise; runserver does it in development.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
+# Messages can name a participant or an action: keep them in the server-side session, not in a readable cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 ROOT_URLCONF = "meedoen.urls"
 WSGI_APPLICATION = "meedoen.wsgi.application"
 

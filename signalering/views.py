@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meedoen.accounts.access import roles
+from meedoen.core.forms import add_service_errors, safe_next
 from meedoen.core.pdf import render_pdf
 from meedoen.privacy.audit import log_access, log_access_many
 from meedoen.privacy.models import AccessAction
@@ -159,7 +160,7 @@ def signal_create(request):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Signal %(number)s is recorded.") % {"number": signal.number})
             return redirect("signalering:signal", signal.pk)
@@ -187,14 +188,6 @@ def _known_summary(matches) -> dict | None:
     if not resident_ids:
         return {"count": 0}
     return {"count": Signal.objects.filter(resident_id__in=resident_ids).count()}
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @roles(SIGNAL_ROLES)
@@ -254,7 +247,7 @@ def signal_transition(request, pk: int):
             )
             return _render_detail(request, signal, status=409, transition_form=form, conflict=True)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The status is changed."))
             return redirect("signalering:signal", pk)
@@ -287,7 +280,7 @@ def signal_update(request, pk: int):
             form.data["expected_version"] = Signal.objects.get(pk=pk).version
             return _render_detail(request, signal, status=409, update_form=form, conflict=True)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The signal is saved."))
             return redirect("signalering:signal", pk)
@@ -326,9 +319,7 @@ def action_done(request, pk: int):
         raise Http404
     services.action_complete(action=action, user=request.user, request=request)
     messages.success(request, _("The action is marked as done."))
-    return redirect(
-        request.POST.get("next") if request.POST.get("next", "").startswith("/") else reverse("signalering:my_actions")
-    )
+    return redirect(safe_next(request, reverse("signalering:my_actions")))
 
 
 @roles(SIGNAL_ROLES)
@@ -439,7 +430,7 @@ def meeting_item(request, pk: int, signal_pk: int):
             form.data[form.add_prefix("expected_version")] = conflict.current.version
             status = 409
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             status = 400
     else:
         status = 400

@@ -309,3 +309,14 @@ def test_without_javascript_an_invalid_item_shows_the_whole_meeting_with_the_err
     content = response.content.decode()
     assert "Mijn aantekening" in content and second.number in content
     assert response.context["minutes_form"] is not None
+
+
+def test_marking_an_action_done_never_redirects_off_site(client, professional, district):
+    signal = make_signal(reporter=professional, district=district)
+    action = services.action_create(signal=signal, user=professional, description="Bellen", owner=professional, due=datetime.date(2027, 1, 1))
+    client.force_login(professional)
+    response = client.post(reverse("signalering:action_done", args=[action.pk]), {"next": "/\\evil.example/"})
+    assert response.url == reverse("signalering:my_actions")
+    action = services.action_create(signal=signal, user=professional, description="Mailen", owner=professional, due=datetime.date(2027, 1, 1))
+    response = client.post(reverse("signalering:action_done", args=[action.pk]), {"next": f"/signals/{signal.pk}/"})
+    assert response.url == f"/signals/{signal.pk}/"

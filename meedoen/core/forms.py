@@ -1,0 +1,20 @@
+"""Small helpers the pillars' forms and views share."""
+
+from django.core.exceptions import ValidationError
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: at its field where the form has one, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def safe_next(request, default: str) -> str:
+    """The posted `next` address if it stays on this site, else `default`."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    return target if target and allowed else default
