@@ -55,8 +55,9 @@ COPY --from=assets /build/node_modules/bootstrap/dist node_modules/bootstrap/dis
 # gettext here: the compiled locale/*/LC_MESSAGES/django.mo is part of the repository (`make messages`).
 # The code stays owned by root and read-only for the app user; only var/run (beat's schedule file) is writable.
 RUN SECRET_KEY=build-only-not-a-secret \
-    FIELD_ENCRYPTION_KEYS=build-only-not-a-key \
+    FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1ub3QtYS1yZWFsLWtleS0xMjM0NTY= \
     BLIND_INDEX_KEY=build-only-not-a-secret \
+    ACCESS_LOG_KEY=build-only-not-a-secret \
     DATABASE_URL=postgres://build@build.invalid:5432/build \
     REDIS_URL=redis://build.invalid:6379/0 \
     python manage.py collectstatic --noinput -v 0 \

@@ -32,10 +32,12 @@ if PRODUCTION:
     SECRET_KEY = required("SECRET_KEY")
     FIELD_ENCRYPTION_KEYS = required("FIELD_ENCRYPTION_KEYS").split(",")
     BLIND_INDEX_KEY = required("BLIND_INDEX_KEY")
+    ACCESS_LOG_KEY = required("ACCESS_LOG_KEY")
 else:
     SECRET_KEY = envstr("SECRET_KEY") or development_secret("SECRET_KEY")
     FIELD_ENCRYPTION_KEYS = (envstr("FIELD_ENCRYPTION_KEYS") or development_secret("FIELD_ENCRYPTION_KEYS")).split(",")
     BLIND_INDEX_KEY = envstr("BLIND_INDEX_KEY") or development_secret("BLIND_INDEX_KEY")
+    ACCESS_LOG_KEY = envstr("ACCESS_LOG_KEY") or development_secret("ACCESS_LOG_KEY")
 
 try:  # a malformed key must stop the start, not the first read of a resident
     MultiFernet([Fernet(key.strip().encode()) for key in FIELD_ENCRYPTION_KEYS])
@@ -65,6 +67,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, never a CDN
 ]
 
 MIDDLEWARE = [
@@ -78,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "meedoen.accounts.middleware.SessionPolicyMiddleware",
     "meedoen.accounts.middleware.AccessRuleMiddleware",
     "meedoen.privacy.middleware.AccessLogFailureMiddleware",
 ]
@@ -138,6 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions: idle timeout. Every request renews the cookie, so the age is the allowed idle time.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_HOURS = envint("SESSION_ABSOLUTE_HOURS", 12)  # then a new login, however active the session
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -251,4 +259,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
+}
+
+# Statistics API (meedoen/reports/api.py): read-only JSON; its views name their own authentication (token or session),
+# permission and throttle. The default here refuses every other future DRF view to all but staff.
+REST_FRAMEWORK = {
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Counted in the default cache; per process until a shared cache is configured.
+    "DEFAULT_THROTTLE_RATES": {"statistics": "60/minute"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("Meedoen statistics API"),
+    "DESCRIPTION": _(
+        "Figures of the Meedoen approach per quarter, district and pillar, for the municipality's BI tools. "
+        'Read-only; no personal data; counts from 1 to 4 are shown as "<5". Send the header '
+        "`Authorization: Token <token>`; an administrator makes the token with `manage.py api_token <username>`."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }

@@ -1,4 +1,9 @@
-"""The production layout in docker-compose.yml: the services, exactly one beat, and the settings they run with."""
+"""The production layout: docker-compose.yml's services and settings, and the Dockerfile's build step."""
+
+import os
+import re
+import subprocess
+import sys
 
 import yaml
 
@@ -25,3 +30,24 @@ def test_app_services_run_in_production_mode_against_the_compose_servers():
         assert environment["MEEDOEN_ENV"] == "production"
         assert "@postgres:5432/" in environment["DATABASE_URL"]
         assert environment["REDIS_URL"].startswith("redis://redis:6379")
+
+
+def test_the_build_time_settings_are_accepted_by_production_settings():
+    text = (BASE_DIR / "Dockerfile").read_text()
+    build_env = dict(re.findall(r"^\s*(?:RUN )?([A-Z_]+)=(\S+) \\$", text, re.MULTILINE))
+    assert {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "ACCESS_LOG_KEY"} <= set(build_env)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
+    env.update(build_env, MEEDOEN_ENV="production")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'meedoen.settings'); django.setup()",
+        ],
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr

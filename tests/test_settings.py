@@ -14,6 +14,7 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 60 + "-not-a-real-secret-but-long-and-varied-0123456789",
     "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "BLIND_INDEX_KEY": "blind-index-test-key",
+    "ACCESS_LOG_KEY": "access-log-test-key",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "ALLOWED_HOSTS": "meedoen.example",
@@ -41,7 +42,7 @@ def test_production_settings_pass_the_deployment_checks():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "DATABASE_URL", "REDIS_URL"]
+    "missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "ACCESS_LOG_KEY", "DATABASE_URL", "REDIS_URL"]
 )
 def test_production_refuses_to_start_without(missing):
     result = manage("check", **{**PRODUCTION, missing: None})

@@ -1,4 +1,9 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.utils.cache import patch_cache_control
 from django.core.exceptions import PermissionDenied
 
 from meedoen.accounts.access import rule_allows
@@ -41,3 +46,23 @@ class AccessRuleMiddleware:
             except AccessLogError:
                 return access_log_unavailable(request)
         raise PermissionDenied
+
+
+class SessionPolicyMiddleware:
+    """A session ends SESSION_ABSOLUTE_HOURS after it started, however active; pages for logged-in users (which may
+    show personal data) are never stored by browsers or proxies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.setdefault("started_at", now)
+            if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
+                logout(request)
+                return redirect_to_login(request.get_full_path())
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -1,8 +1,12 @@
 """The one way to write the access log. If the row cannot be written, the caller's request fails."""
 
+import hashlib
+import hmac
 import logging
 
-from django.db import DatabaseError, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from meedoen.privacy.models import AccessAction, AccessLog, AccessResult
 
@@ -34,7 +38,30 @@ def _entry(*, user, action, object_type, object_id, resident, allowed, request) 
         action=action,
         result=AccessResult.ALLOWED if allowed else AccessResult.DENIED,
         origin=client_address(request),
+        at=timezone.now(),
     )
+
+
+CHAIN_LOCK = 7513  # pg_advisory_xact_lock key: one writer extends the chain at a time (NEN 7513)
+
+
+def chain_hash(previous: str, entry: AccessLog) -> str:
+    key = settings.ACCESS_LOG_KEY.encode()
+    return hmac.new(key, previous.encode() + b"\x1e" + entry.content(), hashlib.sha256).hexdigest()
+
+
+def _write(entries: list[AccessLog]) -> None:
+    """Append rows to the chain. The advisory lock is held until the surrounding transaction commits, so the
+    next writer reads the last committed row."""
+    if not entries:
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        previous = AccessLog.objects.order_by("-id").values_list("chain_hash", flat=True).first() or ""
+        for entry in entries:
+            entry.chain_hash = previous = chain_hash(previous, entry)
+        AccessLog.objects.bulk_create(entries, batch_size=1000)
 
 
 def log_access_many(*, user, action, object_type: str, objects: list[tuple[object, object]], request=None) -> None:
@@ -52,8 +79,7 @@ def log_access_many(*, user, action, object_type: str, objects: list[tuple[objec
         for object_id, resident in objects
     ]
     try:
-        with transaction.atomic():
-            AccessLog.objects.bulk_create(entries, batch_size=1000)
+        _write(entries)
     except DatabaseError as error:
         logger.exception("Access log write failed")
         raise AccessLogError("The access log could not be written") from error
@@ -79,9 +105,20 @@ def log_access(
         request=request,
     )
     try:
-        with transaction.atomic():
-            entry.save(force_insert=True)
+        _write([entry])
     except DatabaseError as error:
         logger.exception("Access log write failed")
         raise AccessLogError("The access log could not be written") from error
     return entry
+
+
+def verify_chain() -> tuple[int, int | None]:
+    """Walk the log in order. Returns (rows checked, id of the first row that does not fit, or None)."""
+    previous = ""
+    checked = 0
+    for entry in AccessLog.objects.order_by("id").iterator(chunk_size=5000):
+        if entry.chain_hash != chain_hash(previous, entry):
+            return checked, entry.pk
+        previous = entry.chain_hash
+        checked += 1
+    return checked, None

@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.privacy.crypto import EncryptedDateField, EncryptedTextField, blind_index
@@ -73,7 +74,7 @@ class AccessLog(models.Model):
     erasing a resident touches the log; the username, role and organisation are copied at the time of access.
     """
 
-    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
@@ -98,6 +99,8 @@ class AccessLog(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
     result = models.CharField(_("result"), max_length=10, choices=AccessResult.choices)
     origin = models.GenericIPAddressField(_("origin address"), null=True, blank=True)
+    # HMAC over this row's content and the previous row's chain_hash: a changed or removed row breaks the chain.
+    chain_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("access log entry")
@@ -110,3 +113,20 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_type}#{self.object_id}"
+
+    def content(self) -> bytes:
+        """The row's content as the chain hashes it."""
+        parts = [
+            self.at.isoformat(),
+            str(self.user_id or ""),
+            self.username,
+            self.role,
+            self.organisation,
+            str(self.resident_id or ""),
+            self.object_type,
+            self.object_id,
+            self.action,
+            self.result,
+            str(self.origin or ""),
+        ]
+        return "\x1f".join(parts).encode()

@@ -1,5 +1,6 @@
 import re
 
+
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core import mail
@@ -136,3 +137,21 @@ def test_dutch_even_for_an_english_browser_until_the_user_switches(client, profe
     assert "Wat vraagt mijn aandacht" in home.content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "What needs my attention" in client.get(reverse("home")).content.decode()
+
+
+def test_session_ends_after_the_absolute_limit_however_active(client, professional):
+    import time_machine
+
+    with time_machine.travel("2026-11-23 08:00 +0100", tick=False) as traveller:
+        client.force_login(professional)
+        for _ in range(11 * 4):  # active every 15 minutes for 11 hours
+            traveller.shift(15 * 60)
+            assert client.get(reverse("home")).status_code == 200
+        traveller.shift(61 * 60)
+        assert client.get(reverse("home")).status_code == 302
+
+
+def test_pages_for_logged_in_users_are_not_stored(client, professional):
+    client.force_login(professional)
+    response = client.get(reverse("home"))
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

@@ -1,12 +1,15 @@
 from unittest import mock
 
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meedoen.accounts.models import Role
-from meedoen.privacy.audit import AccessLogError, log_access
+from meedoen.privacy.audit import AccessLogError, log_access, log_access_many, verify_chain
 from meedoen.privacy.models import AccessLog
 
 
@@ -50,13 +53,13 @@ def test_database_refuses_to_delete_a_log_row(entry):
 
 
 def test_a_failed_log_write_raises(users):
-    with mock.patch.object(AccessLog, "save", side_effect=DatabaseError("disk full")), pytest.raises(AccessLogError):
+    with mock.patch("meedoen.privacy.audit._write", side_effect=DatabaseError("disk full")), pytest.raises(AccessLogError):
         log_access(user=users[Role.HOST], action="read", object_type="x")
 
 
 def test_request_fails_with_a_clear_message_when_the_log_cannot_be_written(client, users):
     client.force_login(users[Role.HOST])
-    with mock.patch.object(AccessLog, "save", side_effect=DatabaseError("disk full")):
+    with mock.patch("meedoen.privacy.audit._write", side_effect=DatabaseError("disk full")):
         response = client.get(reverse("privacy:access_log"))
     assert response.status_code == 503
     assert "vastgelegd" in response.content.decode()
@@ -79,3 +82,59 @@ def test_access_log_page_query_count_does_not_grow_with_rows(client, users):
             assert client.get(reverse("privacy:access_log")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 8, counts
+
+
+class TestChain:
+    def write(self, users, count):
+        for number in range(count):
+            log_access(user=users[Role.PROFESSIONAL], action="read", object_type="signal", object_id=number)
+
+    def tamper(self, sql, params):
+        """What only someone with database superuser rights could do: bypass the append-only trigger."""
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE privacy_accesslog DISABLE TRIGGER privacy_accesslog_append_only")
+            cursor.execute(sql, params)
+            cursor.execute("ALTER TABLE privacy_accesslog ENABLE TRIGGER privacy_accesslog_append_only")
+
+    def test_an_untouched_log_verifies(self, users):
+        self.write(users, 5)
+        log_access_many(user=users[Role.HOST], action="read", object_type="x", objects=[(1, None), (2, None)])
+        assert verify_chain() == (7, None)
+        call_command("verify_access_log", stdout=io.StringIO())
+
+    def test_a_changed_row_is_detected(self, users):
+        self.write(users, 5)
+        third = AccessLog.objects.order_by("id")[2]
+        self.tamper("UPDATE privacy_accesslog SET username = 'iemand-anders' WHERE id = %s", [third.pk])
+        assert verify_chain() == (2, third.pk)
+        with pytest.raises(CommandError, match=str(third.pk)):
+            call_command("verify_access_log", stdout=io.StringIO())
+
+    def test_a_removed_row_is_detected(self, users):
+        self.write(users, 5)
+        rows = list(AccessLog.objects.order_by("id"))
+        self.tamper("DELETE FROM privacy_accesslog WHERE id = %s", [rows[1].pk])
+        assert verify_chain() == (1, rows[2].pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_intact_chain(make_user):
+    import threading
+
+    from django.db import close_old_connections
+
+    user = make_user(role=Role.PROFESSIONAL)
+
+    def write():
+        try:
+            for number in range(10):
+                log_access(user=user, action="read", object_type="signal", object_id=number)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert verify_chain() == (80, None)
