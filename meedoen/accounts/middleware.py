@@ -3,8 +3,8 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.utils.cache import patch_cache_control
 from django.core.exceptions import PermissionDenied
+from django.utils.cache import patch_cache_control
 
 from meedoen.accounts.access import rule_allows
 from meedoen.privacy.audit import AccessLogError, log_access

@@ -1,6 +1,5 @@
 import re
 
-
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core import mail

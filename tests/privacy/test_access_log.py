@@ -1,6 +1,5 @@
-from unittest import mock
-
 import io
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
