@@ -1,3 +1,4 @@
+import datetime
 import io
 from unittest import mock
 
@@ -52,7 +53,10 @@ def test_database_refuses_to_delete_a_log_row(entry):
 
 
 def test_a_failed_log_write_raises(users):
-    with mock.patch("meedoen.privacy.audit._write", side_effect=DatabaseError("disk full")), pytest.raises(AccessLogError):
+    with (
+        mock.patch("meedoen.privacy.audit._write", side_effect=DatabaseError("disk full")),
+        pytest.raises(AccessLogError),
+    ):
         log_access(user=users[Role.HOST], action="read", object_type="x")
 
 
@@ -137,3 +141,45 @@ def test_concurrent_writers_keep_one_intact_chain(make_user):
     for thread in threads:
         thread.join()
     assert verify_chain() == (80, None)
+
+
+class TestPrivacyOfficerScreens:
+    @pytest.fixture
+    def residents(self, users):
+        from meedoen.privacy.services import resident_create
+
+        one = resident_create(
+            created_by=users[Role.PROFESSIONAL], full_name="Anna Smit", date_of_birth=datetime.date(1980, 1, 1)
+        )
+        two = resident_create(created_by=users[Role.CHAIR], postcode="2311 AA", house_number="2")
+        return one, two
+
+    def test_search_by_user_and_pseudonym(self, client, users, residents):
+        one, _ = residents
+        client.force_login(users[Role.PRIVACY_OFFICER])
+        response = client.get(reverse("privacy:access_log"), {"username": users[Role.CHAIR].username})
+        assert [e.username for e in response.context["page"].object_list] == [users[Role.CHAIR].username]
+        response = client.get(reverse("privacy:access_log"), {"pseudonym": one.pseudonym.lower()})
+        assert [e.resident_id for e in response.context["page"].object_list] == [one.pk]
+        assert "Anna" not in response.content.decode()
+
+    def test_search_by_period(self, client, users, residents):
+        client.force_login(users[Role.PRIVACY_OFFICER])
+        response = client.get(reverse("privacy:access_log"), {"date_from": "2000-01-01", "date_to": "2000-12-31"})
+        assert response.context["page"].paginator.count == 0
+        response = client.get(reverse("privacy:access_log"), {"date_from": "gisteren"})
+        assert response.status_code == 200 and response.context["filter"].errors
+
+    def test_chronological_view_of_one_resident_and_the_look_itself_is_logged(self, client, users, residents):
+        one, _ = residents
+        log_access(user=users[Role.CHAIR], action="read", object_type="resident", object_id=one.pk, resident=one)
+        client.force_login(users[Role.PRIVACY_OFFICER])
+        response = client.get(reverse("privacy:resident_log", args=[one.pseudonym]))
+        rows = list(response.context["page"].object_list)
+        assert [row.action for row in rows] == ["create", "read", "read"]
+        assert [row.username for row in rows][-1] == users[Role.PRIVACY_OFFICER].username
+        assert rows == sorted(rows, key=lambda row: (row.at, row.pk))
+
+    def test_unknown_pseudonym_is_404(self, client, users, db):
+        client.force_login(users[Role.PRIVACY_OFFICER])
+        assert client.get(reverse("privacy:resident_log", args=["B-NOPE00"])).status_code == 404
