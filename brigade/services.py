@@ -18,10 +18,11 @@ from brigade.models import (
     VisitRequest,
 )
 from brigade.selectors import COORDINATION_ROLES, REQUESTING_ROLES
-from brigade.workflow import REFERRED_ON, Referral, RequestStatus, can_transition
+from brigade.workflow import OPEN_STATUSES, REFERRED_ON, Referral, RequestStatus, can_transition
 from meedoen.notifications.services import notify
 from meedoen.privacy.audit import log_access
 from meedoen.privacy.models import AccessAction
+from meedoen.privacy.services import resident_find_or_create
 from signalering.models import Event
 from signalering.selectors import visible_signals
 from zelfregie.services import expected_visitor_announce
@@ -84,8 +85,11 @@ def visit_request_create(
     preferred_language: str = "",
     preferred_expertise=(),
     signal=None,
+    new_resident: dict | None = None,
     request=None,
 ) -> VisitRequest:
+    """A request from a signal (resident and district come from it), or direct for `resident` or the person that
+    `new_resident` describes (found by name and date of birth if already known)."""
     if requested_by.role not in REQUESTING_ROLES | COORDINATION_ROLES:
         raise PermissionDenied
     if signal is not None:
@@ -94,6 +98,8 @@ def visit_request_create(
         if signal.resident_id is None:
             raise ValidationError(_("This signal has no known resident yet; the brigade needs someone to visit."))
         resident, district = signal.resident, signal.district
+    elif new_resident:
+        resident = resident_find_or_create(created_by=requested_by, request=request, **new_resident)
     visit_request = VisitRequest(
         resident=resident,
         district=district,
@@ -123,6 +129,8 @@ def assignment_create(*, visit_request: VisitRequest, brigadier: Brigadier, assi
     _require_coordinator(assigned_by)
     locked = Brigadier.objects.select_for_update().get(pk=brigadier.pk)
     current = VisitRequest.objects.select_for_update().get(pk=visit_request.pk)
+    if current.status not in OPEN_STATUSES:
+        raise ValidationError(_("This visit request is closed; nobody can be assigned to it any more."))
     if not locked.active:
         raise ValidationError(_("%(name)s is paused.") % {"name": locked})
     load = Assignment.objects.filter(brigadier=locked, status__in=ACTIVE_ASSIGNMENT).count()
@@ -170,7 +178,11 @@ def contact_log(
 ) -> Contact:
     if assignment.brigadier.user_id != user.pk:
         raise PermissionDenied
-    if assignment.status not in ACTIVE_ASSIGNMENT:
+    # Lock and look again: a cancel or a close may have ended the assignment since the page was opened.
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",)).select_related("request", "brigadier").get(pk=assignment.pk)
+    )
+    if assignment.status not in ACTIVE_ASSIGNMENT or assignment.request.status not in OPEN_STATUSES:
         raise ValidationError(_("This assignment is no longer active."))
     if date > timezone.localdate():
         raise ValidationError({"date": _("A contact cannot be in the future.")})
@@ -228,7 +240,7 @@ def visit_request_close(
     current.save()
     current.assignments.filter(status__in=ACTIVE_ASSIGNMENT).update(status=AssignmentStatus.ENDED)
     if referral == Referral.ZELFREGIE and location is not None and first_name:
-        expected_visitor_announce(location=location, first_name=first_name, announced_by=user)
+        expected_visitor_announce(location=location, first_name=first_name, consent=True, announced_by=user)
     label = Referral(referral).label
     _to_signal(current, user, _("Vliegende Brigade finished: %(outcome)s.") % {"outcome": label})
     notify(

@@ -26,8 +26,6 @@ from meedoen.accounts.models import Role
 from meedoen.core.forms import add_service_errors
 from meedoen.privacy.audit import log_access, log_access_many
 from meedoen.privacy.models import AccessAction
-from meedoen.privacy.selectors import known_residents
-from meedoen.privacy.services import resident_create
 from signalering.selectors import visible_signals
 
 BRIGADE_ROLES = COORDINATION_ROLES | REQUESTING_ROLES | {Role.BRIGADIER}
@@ -154,7 +152,10 @@ def request_list(request):
 def request_create(request):
     """A visit request; with ?signal=<pk> pre-filled from that signal and linked to it."""
     signal = None
-    if request.GET.get("signal", "").isdigit():
+    signal_id = request.GET.get("signal", "")
+    if signal_id:
+        if not (signal_id.isascii() and signal_id.isdigit()):
+            raise Http404
         signal = (
             visible_signals(request.user)
             .select_related("resident", "district")
@@ -169,18 +170,10 @@ def request_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            resident = None
-            if signal is None:
-                identity = form.resident_data()
-                resident = known_residents(
-                    full_name=identity.get("full_name", ""),
-                    date_of_birth=identity.get("date_of_birth"),
-                    postcode=identity.get("postcode", ""),
-                    house_number=identity.get("house_number", ""),
-                ).first() or resident_create(created_by=request.user, request=request, **identity)
             visit_request = services.visit_request_create(
                 requested_by=request.user,
-                resident=resident,
+                resident=None,
+                new_resident=form.resident_data() if signal is None else None,
                 district=data.get("district"),
                 question=data["question"],
                 urgency=data["urgency"],
@@ -366,7 +359,8 @@ def _render_assignment(request, assignment: Assignment, status: int = 200, **for
     context = {
         "assignment": assignment,
         "visit_request": assignment.request,
-        "resident": assignment.request.resident,
+        # Who and where only while the brigadier is on the visit; afterwards the pseudonym is enough.
+        "resident": assignment.request.resident if assignment.status in ACTIVE_ASSIGNMENT else None,
         "contacts": assignment.request.contacts.select_related("brigadier__user"),
         "colleagues": assignment.request.assignments.filter(status__in=ACTIVE_ASSIGNMENT)
         .exclude(pk=assignment.pk)

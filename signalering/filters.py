@@ -65,7 +65,7 @@ class SignalFilter(django_filters.FilterSet):
         value = value.strip()
         query = Q(description__icontains=value)
         number = value.upper().removeprefix("S-")
-        if number.isdigit():
+        if number.isascii() and number.isdigit():
             query |= Q(pk=int(number))
         if value.upper().startswith("B-"):
             query |= Q(resident__pseudonym__iexact=value)

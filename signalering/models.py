@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +43,9 @@ class MeetingSeries(models.Model):
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, default=Weekday.TUESDAY)
     start_time = models.TimeField(_("start time"), default=datetime.time(10, 0))
-    interval_weeks = models.PositiveSmallIntegerField(_("every how many weeks"), default=2)
+    interval_weeks = models.PositiveSmallIntegerField(
+        _("every how many weeks"), default=2, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
     first_date = models.DateField(_("first meeting on"), default=datetime.date(2025, 1, 7))
     location = models.CharField(_("location"), max_length=200, blank=True)
     first_discussion_days = models.PositiveSmallIntegerField(_("first discussion within (working days)"), default=10)
@@ -52,6 +55,11 @@ class MeetingSeries(models.Model):
     class Meta:
         verbose_name = _("signaleringsoverleg")
         verbose_name_plural = _("signaleringsoverleggen")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(interval_weeks__gte=1, interval_weeks__lte=12), name="meeting_interval_1_to_12_weeks"
+            )
+        ]
 
     def __str__(self):
         return str(self.district)

@@ -12,7 +12,7 @@ from meedoen.accounts.models import District
 from meedoen.core.workdays import add_working_days
 from meedoen.privacy.audit import log_access
 from meedoen.privacy.models import AccessAction, Resident
-from meedoen.privacy.services import resident_create
+from meedoen.privacy.services import resident_find_or_create
 from signalering.models import Action, ConcernCategory, Discussion, Event, Meeting, MeetingSeries, Signal
 from signalering.selectors import district_members, is_chair_of, member_districts
 from signalering.workflow import Outcome, Status, can_transition, is_reopening
@@ -77,13 +77,13 @@ def signal_create(
     new_resident: dict | None = None,
     request=None,
 ) -> Signal:
-    """Record a signal. `resident` is one found as already known; `new_resident` the identifying fields of a new
-    one (name and date of birth, or only an address)."""
+    """Record a signal about `resident`, or about the person `new_resident` describes (name and date of birth, or
+    only an address): linked to the resident already known by them, else a new one."""
     _require_member(reporter, district.pk)
     if reporter.organisation_id is None:
         raise ValidationError(_("Your account has no organisation; ask the administrator to add it."))
     if new_resident:
-        resident = resident_create(created_by=reporter, request=request, **new_resident)
+        resident = resident_find_or_create(created_by=reporter, request=request, **new_resident)
     today = timezone.localdate()
     signal = Signal(
         district=district,
@@ -321,6 +321,8 @@ def meeting_schedule_agenda(*, meeting: Meeting) -> list[Signal]:
 def meeting_finish(*, meeting: Meeting, user, minutes: str, request=None) -> Meeting:
     if not is_chair_of(user, meeting.district_id):
         raise PermissionDenied
+    if meeting.state != Meeting.State.PLANNED:
+        raise ValidationError(_("This meeting is closed already; its minutes are kept as they were."))
     meeting.minutes = minutes
     meeting.state = Meeting.State.HELD
     meeting.full_clean()

@@ -14,7 +14,7 @@ from meedoen.core.forms import add_service_errors, safe_next
 from meedoen.core.pdf import render_pdf
 from meedoen.privacy.audit import log_access, log_access_many
 from meedoen.privacy.models import AccessAction
-from meedoen.privacy.selectors import known_residents
+from meedoen.privacy.selectors import known_resident
 from signalering import services
 from signalering.filters import SignalFilter
 from signalering.forms import (
@@ -144,7 +144,6 @@ def signal_create(request):
         known = _known_from(request)
         form.suppress_errors()
     elif request.method == "POST" and form.is_valid():
-        matches = known_residents(**_identity(form.cleaned_data))
         try:
             signal = services.signal_create(
                 reporter=request.user,
@@ -155,8 +154,7 @@ def signal_create(request):
                 description=form.cleaned_data["description"],
                 legal_basis=form.cleaned_data["legal_basis"],
                 resident_informed=form.cleaned_data["resident_informed"],
-                resident=matches.first(),
-                new_resident=None if matches.exists() else form.resident_data() or None,
+                new_resident=form.resident_data() or None,
                 request=request,
             )
         except ValidationError as error:
@@ -168,26 +166,17 @@ def signal_create(request):
 
 
 def _known_from(request) -> dict | None:
-    """ "Already known?" from the posted resident fields alone, whatever the state of the rest of the form."""
-    log_access(user=request.user, action=AccessAction.SEARCH, object_type="resident", request=request)
+    """ "Already known?" from the posted resident fields alone, whatever the state of the rest of the form: how
+    many signals (over all districts) the person is known in, and nothing else. The search is logged with the
+    resident it found, so the privacy officer sees who looked whom up."""
     lookup = ResidentLookupForm(request.POST)
+    resident = known_resident(**lookup.cleaned_data) if lookup.is_valid() else None
+    log_access(
+        user=request.user, action=AccessAction.SEARCH, object_type="resident", resident=resident, request=request
+    )
     if not lookup.is_valid():
         return None
-    return _known_summary(known_residents(**_identity(lookup.cleaned_data)))
-
-
-def _identity(data) -> dict:
-    return {key: data.get(key) or "" for key in ("full_name", "postcode", "house_number")} | {
-        "date_of_birth": data.get("date_of_birth")
-    }
-
-
-def _known_summary(matches) -> dict | None:
-    """How often the person is already known, over all districts, revealing nothing else."""
-    resident_ids = list(matches.values_list("pk", flat=True)[:5])
-    if not resident_ids:
-        return {"count": 0}
-    return {"count": Signal.objects.filter(resident_id__in=resident_ids).count()}
+    return {"count": Signal.objects.filter(resident=resident).count() if resident else 0}
 
 
 @roles(SIGNAL_ROLES)
@@ -241,10 +230,13 @@ def signal_transition(request, pk: int):
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except services.SignalConflict:
+        except services.SignalConflict as conflict:
             messages.error(
                 request, _("Someone else changed this signal in the meantime. Check the status and try again.")
             )
+            form = TransitionForm(request.POST, signal=conflict.current)
+            form.data = form.data.copy()
+            form.data["expected_version"] = conflict.current.version
             return _render_detail(request, signal, status=409, transition_form=form, conflict=True)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -270,14 +262,14 @@ def signal_update(request, pk: int):
                 next_step_due=form.cleaned_data["next_step_due"],
                 request=request,
             )
-        except services.SignalConflict:
+        except services.SignalConflict as conflict:
             messages.error(
                 request,
                 _("Someone else changed this signal in the meantime. Your input is kept below; check and save again."),
             )
-            form = SignalUpdateForm(request.POST, signal=Signal.objects.get(pk=pk))
+            form = SignalUpdateForm(request.POST, signal=conflict.current)
             form.data = form.data.copy()
-            form.data["expected_version"] = Signal.objects.get(pk=pk).version
+            form.data["expected_version"] = conflict.current.version
             return _render_detail(request, signal, status=409, update_form=form, conflict=True)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -457,10 +449,14 @@ def meeting_finish(request, pk: int):
         raise Http404
     form = MinutesForm(request.POST)
     if form.is_valid():
-        services.meeting_finish(
-            meeting=meeting, user=request.user, minutes=form.cleaned_data["minutes"], request=request
-        )
-        messages.success(request, _("The meeting is closed and the minutes are kept."))
+        try:
+            services.meeting_finish(
+                meeting=meeting, user=request.user, minutes=form.cleaned_data["minutes"], request=request
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The meeting is closed and the minutes are kept."))
     return redirect("signalering:meeting", pk)
 
 

@@ -19,6 +19,6 @@ def inbox(request):
 @roles(ANY_ROLE)
 @require_POST
 def mark_read(request):
-    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()] or None
+    ids = [int(value) for value in request.POST.getlist("id") if value.isascii() and value.isdigit()] or None
     notifications_mark_read(user=request.user, ids=ids)
     return redirect("notifications:inbox")

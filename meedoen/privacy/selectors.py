@@ -1,35 +1,23 @@
 """Who may see which resident. Every view, export and search of residents goes through here."""
 
-from django.db.models import Q
-
 from meedoen.accounts.models import Role
 from meedoen.privacy.models import AccessLog, Resident
 
 
-def visible_residents(user):
-    """Residents the user may see. Pillars widen this as they add reasons (a signal in one's district)."""
-    if not user.is_authenticated or not user.is_active:
-        return Resident.objects.none()
-    if user.role == Role.ADMIN:
-        return Resident.objects.all()
-    return Resident.objects.none()
+def known_resident(*, full_name: str = "", date_of_birth=None, postcode: str = "", house_number: str = "", **_):
+    """The resident already known by these details, comparing keyed hashes only (nothing is decrypted).
 
-
-def known_residents(*, full_name: str = "", date_of_birth=None, postcode: str = "", house_number: str = ""):
-    """Residents matching exactly on name and date of birth, or on postcode and house number.
-
-    Compares keyed hashes only; callers decide what of the result the user may see (usually just a count).
+    By name and date of birth; or, when only an address is given, the address-only resident there. An address
+    alone never matches a named person: a housemate or a later tenant is somebody else.
     """
     identity = Resident.identity_key(full_name, date_of_birth)
     address = Resident.address_key(postcode, house_number)
-    if not identity and not address:
-        return Resident.objects.none()
-    query = Q()
+    known = Resident.objects.filter(anonymised_at__isnull=True).order_by("pk")
     if identity:
-        query |= Q(identity_hash=identity)
+        return known.filter(identity_hash=identity).first()
     if address:
-        query |= Q(address_hash=address)
-    return Resident.objects.filter(query, anonymised_at__isnull=True)
+        return known.filter(address_hash=address, identity_hash="").first()
+    return None
 
 
 def access_log_for(user):

@@ -2,6 +2,7 @@ from django.db import transaction
 
 from meedoen.privacy.audit import log_access
 from meedoen.privacy.models import AccessAction, Resident
+from meedoen.privacy.selectors import known_resident
 
 IDENTIFYING_FIELDS = ("full_name", "date_of_birth", "street", "house_number", "postcode", "phone")
 
@@ -44,3 +45,9 @@ def resident_update(*, resident: Resident, changed_by, request=None, **identifyi
         request=request,
     )
     return resident
+
+
+@transaction.atomic
+def resident_find_or_create(*, created_by, request=None, **identifying) -> Resident:
+    """The resident already known by these details (see known_resident), else a new one."""
+    return known_resident(**identifying) or resident_create(created_by=created_by, request=request, **identifying)

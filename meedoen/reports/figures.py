@@ -192,18 +192,20 @@ def path_figures(period: Period, district=None) -> dict:
 
 
 def all_figures(period: Period, district=None) -> dict:
-    return {
-        "signals": signal_figures(period, district),
-        "brigade": brigade_figures(period, district),
-        "zelfregie": zelfregie_figures(period, district),
-        "path": path_figures(period, district),
-    }
+    return {pillar: compute(period, district) for pillar, compute in PILLARS.items()}
 
 
 # --- small counts ---------------------------------------------------------------------------------------------
 
 SMALL = 5
 SUPPRESSED = "<5"
+PILLARS = {"signals": signal_figures, "brigade": brigade_figures, "zelfregie": zelfregie_figures, "path": path_figures}
+# Rates and medians over fewer than SMALL cases could point at a person too: hidden below this base count.
+SMALL_BASE = {
+    ("signals", "median_working_days_to_first_discussion"): ("signals", "new"),
+    ("signals", "share_overdue"): ("signals", "new"),
+    ("brigade", "median_days_to_first_contact"): ("brigade", "requests"),
+}
 
 
 def suppress(count: int) -> int | str:
@@ -211,33 +213,108 @@ def suppress(count: int) -> int | str:
     return SUPPRESSED if 0 < count < SMALL else count
 
 
-def suppress_group(counts: list[int]) -> list[int | str]:
-    """Suppress small counts in a group whose total is shown, so that no hidden count follows from the others.
+def suppress_group(counts: list[int], hidden: set[int] | None = None) -> list[int | str]:
+    """Suppress small counts in a group whose total is known, so that no hidden count follows from the others.
 
-    When exactly one count is hidden, the smallest other non-zero count is hidden too (secondary suppression).
+    `hidden` holds positions already hidden for another reason. When exactly one position is hidden, the smallest
+    other non-zero count is hidden too (secondary suppression).
     """
-    shown: list[int | str] = [suppress(count) for count in counts]
-    hidden = [index for index, value in enumerate(shown) if value == SUPPRESSED]
+    hidden = set(hidden or ()) | {index for index, count in enumerate(counts) if 0 < count < SMALL}
     if len(hidden) == 1:
         others = [(count, index) for index, count in enumerate(counts) if index not in hidden and count > 0]
         if others:
-            shown[min(others)[1]] = SUPPRESSED
-    return shown
+            hidden.add(min(others)[1])
+    return [SUPPRESSED if index in hidden else count for index, count in enumerate(counts)]
 
 
-def suppressed(figures: dict) -> dict:
-    """The figures with every count suppressed where needed: for the municipality and the statistics API."""
+def _cells(figures: dict) -> dict[tuple, int]:
+    """Every count in the figures by its path: (pillar, name) or (pillar, name, row)."""
+    cells = {}
+    for pillar, values in figures.items():
+        for name, value in values.items():
+            if isinstance(value, list):
+                for row in value:
+                    if "count" in row:
+                        cells[(pillar, name, row.get("key") or row["name"])] = row["count"]
+                    elif "visitors" in row:
+                        cells[(pillar, name, row["week"], row["place"])] = row["visitors"]
+            elif isinstance(value, int) and (pillar, name) not in SMALL_BASE:
+                cells[(pillar, name)] = value
+    return cells
+
+
+def _groups(cells: dict[tuple, int]) -> list[list[tuple]]:
+    """Sets of cells whose total is shown or follows from another figure."""
+    by_figure: dict[tuple, list[tuple]] = {}
+    for path in cells:
+        if len(path) > 2:
+            by_figure.setdefault(path[:2], []).append(path)
+    groups = list(by_figure.values())
+    referred = [("brigade", "by_referral", key) for key in REFERRED_ON]  # they add up to brigade.referred_on
+    if all(path in cells for path in referred):
+        groups.insert(0, referred)
+    return groups
+
+
+def _hide_in_groups(cells: dict[tuple, int], hidden: set[tuple]) -> set[tuple]:
+    hidden = set(hidden) | {path for path, count in cells.items() if 0 < count < SMALL}
+    for group in _groups(cells):
+        counts = [cells[path] for path in group]
+        already = {index for index, path in enumerate(group) if path in hidden}
+        shown = suppress_group(counts, already)
+        hidden |= {path for path, value in zip(group, shown, strict=True) if value == SUPPRESSED}
+    return hidden
+
+
+def _apply(figures: dict, hidden: set[tuple]) -> dict:
     result = {}
     for pillar, values in figures.items():
         result[pillar] = {}
         for name, value in values.items():
-            if isinstance(value, list) and value and "count" in value[0]:
-                counts = suppress_group([row["count"] for row in value])
-                result[pillar][name] = [{**row, "count": count} for row, count in zip(value, counts, strict=True)]
-            elif isinstance(value, list) and value and "visitors" in value[0]:
-                result[pillar][name] = [{**row, "visitors": suppress(row["visitors"])} for row in value]
-            elif isinstance(value, int) and not name.startswith(("median", "share")):
-                result[pillar][name] = suppress(value)
+            if isinstance(value, list):
+                rows = []
+                for row in value:
+                    if "count" in row:
+                        key = (pillar, name, row.get("key") or row["name"])
+                        rows.append({**row, "count": SUPPRESSED if key in hidden else row["count"]})
+                    else:
+                        key = (pillar, name, row["week"], row["place"])
+                        rows.append({**row, "visitors": SUPPRESSED if key in hidden else row["visitors"]})
+                result[pillar][name] = rows
+            elif (pillar, name) in SMALL_BASE:
+                base_pillar, base_name = SMALL_BASE[(pillar, name)]
+                base = figures.get(base_pillar, {}).get(base_name)
+                result[pillar][name] = value if base is None or base >= SMALL else None
             else:
-                result[pillar][name] = value
+                result[pillar][name] = SUPPRESSED if (pillar, name) in hidden else value
     return result
+
+
+def suppressed(figures: dict) -> dict:
+    """The figures with small counts hidden so that none follows from a total: for the municipality and the API."""
+    return _apply(figures, _hide_in_groups(_cells(figures), set()))
+
+
+def public_figures(period: Period, district=None, pillars: list[str] | None = None) -> dict:
+    """Suppressed figures for the city, or for one district. A district's count is also hidden when it would follow
+    from the city's total and the other districts' counts (every district is suppressed together)."""
+    pillars = pillars or list(PILLARS)
+
+    def compute(scope):
+        return {pillar: PILLARS[pillar](period, scope) for pillar in pillars}
+
+    if district is None:
+        return suppressed(compute(None))
+    from meedoen.accounts.models import District
+
+    districts = list(District.objects.order_by("pk"))
+    per_district = {other.pk: _cells(compute(other)) for other in districts}
+    own = compute(district)
+    own_cells = per_district[district.pk]
+    hidden = _hide_in_groups(own_cells, set())
+    for path in own_cells:
+        counts = [per_district[other.pk].get(path, 0) for other in districts]
+        shown = suppress_group(counts)
+        if shown[[other.pk for other in districts].index(district.pk)] == SUPPRESSED:
+            hidden.add(path)
+    return _apply(own, _hide_in_groups(own_cells, hidden))

@@ -279,6 +279,7 @@ class TestOutcomeDetails:
         )
         expected = ExpectedVisitor.objects.get()
         assert (expected.location, expected.first_name) == (place, "Jan")
+        assert expected.consent_at is not None  # the close form passes a first name only with consent
         assert Notification.objects.filter(recipient=host, kind="expected_visitor").exists()
 
     def test_assessment_decision_records_who_took_it(self, visit_request, coordinator):
@@ -311,3 +312,18 @@ def test_a_replaced_training_record_is_not_due(brigadier):
         refresher_due=datetime.date(2027, 6, 1),
     )
     assert list(refreshers_due(timezone.localdate())) == []
+
+
+def test_nobody_is_assigned_to_a_closed_request(visit_request, brigadier, coordinator):
+    services.visit_request_cancel(visit_request=visit_request, user=coordinator, reason="Verhuisd")
+    with pytest.raises(ValidationError):
+        services.assignment_create(visit_request=visit_request, brigadier=brigadier, assigned_by=coordinator)
+
+
+def test_no_contact_after_a_cancel(visit_request, brigadier, coordinator):
+    assignment = services.assignment_create(visit_request=visit_request, brigadier=brigadier, assigned_by=coordinator)
+    services.visit_request_cancel(visit_request=visit_request, user=coordinator, reason="Verhuisd")
+    with pytest.raises(ValidationError):
+        services.contact_log(assignment=assignment, user=brigadier.user, date=datetime.date(2026, 11, 20), kind="phone", duration_minutes=5)
+    assignment.refresh_from_db()
+    assert assignment.status == "ended"

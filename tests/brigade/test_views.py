@@ -189,3 +189,11 @@ def test_without_consent_the_first_name_is_refused_and_nothing_is_lost(client, a
     content = response.content.decode()
     assert "Gaat naar de inloop" in content
     assert VisitRequest.objects.get().status == "assigned"
+
+
+def test_after_the_visit_the_brigadier_no_longer_sees_who_and_where(client, assignment, brigadier, coordinator):
+    services.visit_request_cancel(visit_request=assignment.request, user=coordinator, reason="Verhuisd")
+    client.force_login(brigadier.user)
+    content = client.get(reverse("brigade:assignment", args=[assignment.pk])).content.decode()
+    assert "Jan Smit" not in content and "Hooigracht" not in content
+    assert assignment.request.resident.pseudonym in content

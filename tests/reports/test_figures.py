@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from brigade import services as brigade_services
 from meedoen.accounts.models import Role
-from meedoen.reports.figures import Period, all_figures, suppress, suppress_group, suppressed
+from meedoen.reports.figures import Period, all_figures, public_figures, suppress, suppress_group, suppressed
 from signalering import services
 from signalering.models import Signal
 from tests.factories.brigade import make_brigadier, make_request
@@ -146,8 +146,47 @@ def test_a_single_hidden_count_cannot_be_derived_from_the_total():
     assert suppress_group([6, 7]) == [6, 7]
 
 
-def test_suppressed_figures_keep_medians_and_hide_small_counts(world):
+def test_suppressed_figures_hide_small_counts_and_medians_of_small_groups(world):
     figures = suppressed(all_figures(Q1))
     assert figures["signals"]["new"] == "<5"
-    assert figures["signals"]["median_working_days_to_first_discussion"] == 11.0
+    assert figures["signals"]["median_working_days_to_first_discussion"] is None  # of only 3 signals
     assert figures["zelfregie"]["visitors"] == 12
+
+
+def figures_with(**by_referral):
+    rows = [
+        {"key": key, "name": key, "count": by_referral.get(key, 0)}
+        for key in ("social_team", "care", "activity", "zelfregie", "own_strength", "no_contact")
+    ]
+    referred = sum(by_referral.get(key, 0) for key in ("social_team", "care", "activity", "zelfregie"))
+    return {
+        "brigade": {"requests": 40, "referred_on": referred, "by_referral": rows, "median_days_to_first_contact": 3.0}
+    }
+
+
+def test_a_hidden_referral_cannot_be_derived_from_referred_on():
+    shown = suppressed(figures_with(social_team=3, care=10, activity=6, own_strength=8, no_contact=7))
+    counts = {row["key"]: row["count"] for row in shown["brigade"]["by_referral"]}
+    assert counts["social_team"] == "<5"
+    assert counts["activity"] == "<5"  # the smallest other referral: else 19 − 10 − 6 gives the 3 away
+    assert shown["brigade"]["referred_on"] == 19
+
+
+def test_medians_and_shares_of_small_groups_are_hidden():
+    shown = suppressed({"brigade": {"requests": 3, "median_days_to_first_contact": 4.0}})
+    assert shown["brigade"]["median_days_to_first_contact"] is None
+
+
+def test_a_districts_count_is_hidden_when_it_follows_from_the_city_total(make_user):
+    counts = {}
+    for number in (8, 6, 2):
+        reporter = make_user(role=Role.PROFESSIONAL)
+        district = district_with_members(reporter)
+        with at("2026-02-02"):
+            for _ in range(number):
+                make_signal(reporter=reporter, district=district)
+        counts[number] = district
+    assert public_figures(Q1)["signals"]["new"] == 16
+    assert public_figures(Q1, counts[2])["signals"]["new"] == "<5"
+    assert public_figures(Q1, counts[6])["signals"]["new"] == "<5"  # else 16 − 8 − 6 gives the 2 away
+    assert public_figures(Q1, counts[8])["signals"]["new"] == 8
