@@ -23,9 +23,9 @@ install: $(VENV)/.installed node_modules/.installed
 
 # Chromium for the browser tests, from Debian's packages (Playwright's own download does not work offline).
 browser:
-	@if ! command -v chromium >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null; \
 	  else echo "Install Chromium (Debian: apt-get install chromium) to run the browser tests." >&2; exit 1; fi; \
 	fi
 

@@ -55,6 +55,7 @@ MATRIX = {
     ("password_reset_confirm", ("=MQ", "=set-password")): answers(200),
     ("password_reset_complete", ()): answers(200),
     ("privacy:access_log", ()): answers(403, anonymous=LOGIN, privacy_officer=200),
+    ("privacy:resident_log", ("pseudonym",)): answers(403, anonymous=LOGIN, privacy_officer=200),
     ("notifications:inbox", ()): answers(200, anonymous=LOGIN),
     ("notifications:mark_read", ()): answers(405, anonymous=LOGIN),
     ("signalering:list", ()): signal_page(),
@@ -114,6 +115,34 @@ MATRIX = {
     ("zelfregie:signup_create", ("zr_activity",)): answers(403, anonymous=LOGIN, host=405, admin=405),
     ("zelfregie:signup_cancel", ("zr_signup",)): answers(403, anonymous=LOGIN, host=405, admin=405),
     ("zelfregie:attendance", ("zr_occurrence",)): answers(403, anonymous=LOGIN, host=405, admin=405),
+    # Reports (issue 6, dashboard and list exports): the dashboard holds counts only, for the project leader and
+    # admins; each list export has exactly the roles of the list it exports.
+    ("reports:dashboard", ()): answers(403, anonymous=LOGIN, project_leader=200, admin=200),
+    ("reports:export_signals", ()): signal_page(),
+    ("reports:export_actions", ()): signal_page(),
+    ("reports:export_requests", ()): requesting(),
+    # Quarterly reports (issue 6): figures only, for the municipality, the project leader and admins. Report 0 never
+    # exists, so the allowed roles get 404 here; tests/reports/test_reporting.py opens real reports per role.
+    ("reports:quarterly", ()): answers(403, anonymous=LOGIN, municipality=200, project_leader=200, admin=200),
+    ("reports:quarterly_detail", ("=0",)): answers(
+        403, anonymous=LOGIN, municipality=404, project_leader=404, admin=404
+    ),
+    ("reports:quarterly_progress", ("=0",)): answers(
+        403, anonymous=LOGIN, municipality=404, project_leader=404, admin=404
+    ),
+    ("reports:quarterly_download", ("=0", "=pdf")): answers(
+        403, anonymous=LOGIN, municipality=404, project_leader=404, admin=404
+    ),
+    # Statistics API (issue 6, point 3): the middleware lets the API through (a BI tool has a token, not a session);
+    # DRF decides: token or session of the municipality, project leader or admin; anonymous 401, other roles 403.
+    # The figures need ?year=&quarter=, so the allowed roles get 400 here; tests/reports/test_api.py asks real ones.
+    # The docs page is a browser page: anonymous visitors go to the login page.
+    ("api:index", ()): answers(403, anonymous=401, municipality=200, project_leader=200, admin=200),
+    ("api:figures", ()): answers(403, anonymous=401, municipality=400, project_leader=400, admin=400),
+    ("api:districts", ()): answers(403, anonymous=401, municipality=200, project_leader=200, admin=200),
+    ("api:quarters", ()): answers(403, anonymous=401, municipality=200, project_leader=200, admin=200),
+    ("api:schema", ()): answers(403, anonymous=401, municipality=200, project_leader=200, admin=200),
+    ("api:docs", ()): answers(403, anonymous=LOGIN, municipality=200, project_leader=200, admin=200),
 }
 # Reached with POST only: logout and the language switch.
 POST_ONLY = {"logout", "set_language"}
@@ -161,7 +190,9 @@ def zelfregie_world(users):
     location = make_location(hosts=[host], slug="matrix-plek")
     participant = make_participant(location=location, host=host)
     activity = make_activity(location=location, host=host, signup_required=True)
-    expected = expected_visitor_announce(location=location, first_name="Kees", announced_by=users[Role.BRIGADIER])
+    expected = expected_visitor_announce(
+        location=location, first_name="Kees", consent=True, announced_by=users[Role.BRIGADIER]
+    )
     return {
         "zr_slug": location.slug,
         "zr_location": location.pk,
@@ -186,7 +217,12 @@ def brigade_world(users, signalering_world):
     assignment = brigade_services.assignment_create(
         visit_request=visit_request, brigadier=brigadier, assigned_by=users[Role.BRIGADE_COORDINATOR]
     )
-    return {"visit_request": visit_request.pk, "assignment": assignment.pk, "brigadier": brigadier.pk}
+    return {
+        "visit_request": visit_request.pk,
+        "assignment": assignment.pk,
+        "brigadier": brigadier.pk,
+        "pseudonym": resident.pseudonym,
+    }
 
 
 @pytest.fixture

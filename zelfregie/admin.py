@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from zelfregie.models import Closure, Location, LocationHost, WalkInHours
+from zelfregie.services import location_replan
 
 
 class WalkInHoursInline(admin.TabularInline):
@@ -30,3 +31,10 @@ class LocationAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     inlines = [WalkInHoursInline, ClosureInline, LocationHostInline]
+
+    def save_related(self, request, form, formsets, change):
+        """Plan the place's sessions and activity dates again once its hours and closures (inlines, saved and
+        deleted here, after save_model) are stored: the agenda and feed then never show a walk-in on a closed day
+        or at old times."""
+        super().save_related(request, form, formsets, change)
+        location_replan(location=form.instance)

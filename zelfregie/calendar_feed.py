@@ -20,10 +20,10 @@ def _event(uid: str, summary: str, starts_at, ends_at, location, description: st
     return event
 
 
-def render(location, sessions, occurrences, *, site: str) -> bytes:
-    """Walk-in sessions and public activity dates of one place. UIDs are stable, so calendar apps update
-    an event instead of adding it twice."""
-    host = site.split("//", 1)[-1].strip("/") or "meedoen"
+def render(location, sessions, occurrences, *, domain: str) -> bytes:
+    """Walk-in sessions and public activity dates of one place. UIDs are stable, `<kind>-<pk>@<domain>` with the
+    site's own domain (not the request's Host header), so calendar apps update an event instead of adding it twice."""
+    host = domain or "meedoen"
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

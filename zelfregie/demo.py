@@ -12,6 +12,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.contrib.auth.hashers import make_password
 from django.db.models import Sum
 from django.utils import timezone, translation
@@ -33,7 +34,7 @@ from zelfregie.models import (
     WalkInHours,
 )
 from zelfregie.selectors import closed_days
-from zelfregie.services import PLAN_WEEKS, add_months, consent_statement, occurrences_plan, sessions_plan
+from zelfregie.services import PLAN_WEEKS, consent_statement, occurrences_plan, sessions_plan
 
 SEED = 2312  # any fixed number gives the same demo for the same day
 PERIOD_DAYS = 548  # 18 months of history
@@ -240,7 +241,7 @@ class _Builder:
             participants[slug] = []
             for _ in range(count):
                 consent_day = self.today - datetime.timedelta(days=self.rng.randint(3, 330))
-                retain_until = add_months(consent_day, location.retention_months)
+                retain_until = consent_day + relativedelta(months=location.retention_months)
                 participants[slug].append(
                     Participant(
                         location=location,
@@ -269,7 +270,7 @@ class _Builder:
         for row in ACTIVITIES:
             slug, title, weekday, start, end, months, capacity, signup, public, organiser, attendance, text = row
             location = self.places[slug]
-            begin = add_months(self.today, -months) if months else self.start
+            begin = self.today - relativedelta(months=months) if months else self.start
             activity = Activity(
                 location=location,
                 title=title,
@@ -340,31 +341,26 @@ class _Builder:
         SignUp.objects.bulk_create(signups)
 
     def _expected(self) -> None:
+        """Visitors referred by the brigade: a first name, given with consent when they were announced."""
         coordinator = User.objects.filter(username=COORDINATOR).first() or self.hosts["matilo"]
         now = timezone.now()
+        announced = [
+            ("matilo", "Kees", now - datetime.timedelta(days=2, hours=3), None),
+            ("matilo", "Mirjam", now - datetime.timedelta(days=12), now - datetime.timedelta(days=8)),
+            ("de-kooi", "Ahmed", now - datetime.timedelta(days=1), None),
+        ]
         ExpectedVisitor.objects.bulk_create(
             [
                 ExpectedVisitor(
-                    location=self.places["matilo"],
-                    first_name="Kees",
-                    note="Komt waarschijnlijk dinsdag; vindt drukte lastig.",
+                    location=self.places[slug],
+                    first_name=first_name,
+                    consent_at=announced_at,
                     announced_by=coordinator,
-                    announced_at=now - datetime.timedelta(days=2, hours=3),
-                ),
-                ExpectedVisitor(
-                    location=self.places["matilo"],
-                    first_name="Mirjam",
-                    announced_by=coordinator,
-                    announced_at=now - datetime.timedelta(days=12),
-                    arrived_at=now - datetime.timedelta(days=8),
-                    arrival_noted_by=self.hosts["matilo"],
-                ),
-                ExpectedVisitor(
-                    location=self.places["de-kooi"],
-                    first_name="Ahmed",
-                    announced_by=coordinator,
-                    announced_at=now - datetime.timedelta(days=1),
-                ),
+                    announced_at=announced_at,
+                    arrived_at=arrived_at,
+                    arrival_noted_by=self.hosts[slug] if arrived_at else None,
+                )
+                for slug, first_name, announced_at, arrived_at in announced
             ]
         )
 

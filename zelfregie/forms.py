@@ -127,9 +127,16 @@ class ActivityForm(forms.ModelForm):
     def activity_fields(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "organiser"}
 
-    def _post_clean(self):
-        # The service validates the model (with the organiser) before saving; the form only checks its fields.
-        pass
+
+class ParticipantSearchForm(forms.Form):
+    """Find a participant by first name or pseudonym. Sent by POST, so that a name never ends up in a URL (and
+    with it in the server's logs and the browser's history); a NUL character is refused by CharField."""
+
+    q = forms.CharField(
+        label=_("First name or pseudonym"),
+        max_length=50,
+        error_messages={"required": _("Type a first name or a pseudonym.")},
+    )
 
 
 class SignUpForm(forms.Form):

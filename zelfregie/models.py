@@ -206,13 +206,16 @@ class Participant(models.Model):
 
 
 class ExpectedVisitor(models.Model):
-    """Someone referred to the place (by the brigade) whom the hosts may expect: a first name given with consent."""
+    """Someone referred to the place (by the brigade) whom the hosts may expect: a first name given with consent.
+
+    Nothing else about the person: no note, so nothing about their health or situation reaches the hosts.
+    """
 
     location = models.ForeignKey(
         Location, on_delete=models.PROTECT, related_name="expected_visitors", verbose_name=_("place")
     )
     first_name = models.CharField(_("first name"), max_length=50)
-    note = models.CharField(_("note for the hosts"), max_length=300, blank=True)
+    consent_at = models.DateTimeField(_("consent given on"))
     announced_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("announced by")
     )

@@ -157,7 +157,3 @@ def public_occurrences(location_ids, start: datetime.date, end: datetime.date) -
         .select_related("activity")
         .order_by("date", "start_time")
     )
-
-
-def hosted_location_ids(user) -> list[int]:
-    return list(host_locations(user).values_list("pk", flat=True))

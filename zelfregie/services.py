@@ -1,12 +1,12 @@
 """Writes of the Zelfregiecentrum: counting, sessions and activities planned from their schedules, participants,
 sign-ups with a waiting list, and expected visitors. Every write of personal data leaves an access-log row."""
 
-import calendar
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, F, PositiveIntegerField, When
+from django.db.models import Case, F, PositiveIntegerField, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,44 +54,56 @@ def _log(user, action, object_type: str, object_id, request=None) -> None:
     log_access(user=user, action=action, object_type=object_type, object_id=object_id, request=request)
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
 # --- sessions and activity dates, planned ahead ---------------------------------------------------------------
 
 
 @transaction.atomic
-def sessions_plan(*, until: datetime.date, today: datetime.date | None = None) -> int:
-    """Create the walk-in sessions of every active place from today up to `until`: its weekly hours minus public
-    holidays and closures. Idempotent (a unique key per place, date and time); later sessions that no longer fit
-    the schedule and hold no count are removed. Returns the number of sessions created."""
+def sessions_plan(
+    *, until: datetime.date, today: datetime.date | None = None, locations: list[Location] | None = None
+) -> int:
+    """Create the walk-in sessions of the active places (all, or the ones given) from today up to `until`: their
+    weekly hours minus public holidays and closures. Idempotent (a unique key per place, date and time); later
+    sessions follow the current hours, and those that no longer fit the schedule and hold no count are removed.
+    Returns the number of sessions created."""
     today = today or timezone.localdate()
-    locations = list(Location.objects.filter(active=True).prefetch_related("walk_in_hours"))
-    closed = closed_days([location.pk for location in locations], today, until)
+    places = Location.objects.filter(active=True).prefetch_related("walk_in_hours")
+    existing = Session.objects.filter(date__range=(today, until))
+    if locations is not None:
+        places = places.filter(pk__in=[location.pk for location in locations])
+        existing = existing.filter(location_id__in=[location.pk for location in locations])
+    open_places = list(places)
+    closed = closed_days([location.pk for location in open_places], today, until)
     wanted = {}
-    for location in locations:
+    for location in open_places:
         for hours in location.walk_in_hours.all():
             for day in schedule.weekday_dates(hours.weekday, today, until):
                 if day not in closed[location.pk]:
                     wanted[(location.pk, day, hours.start_time)] = hours.end_time
-    existing = Session.objects.filter(date__range=(today, until))
-    have = set(existing.values_list("location_id", "date", "start_time"))
+    have = {
+        (location_id, day, start): (pk, end, visitors)
+        for pk, location_id, day, start, end, visitors in existing.values_list(
+            "pk", "location_id", "date", "start_time", "end_time", "visitors"
+        )
+    }
     new = [
         Session(location_id=location_id, date=day, start_time=start, end_time=end)
         for (location_id, day, start), end in wanted.items()
         if (location_id, day, start) not in have
     ]
     Session.objects.bulk_create(new, ignore_conflicts=True)  # a second worker planning at the same time
-    stale = [
-        pk
-        for pk, location_id, day, start in existing.filter(date__gt=today, visitors=0).values_list(
-            "pk", "location_id", "date", "start_time"
-        )
-        if (location_id, day, start) not in wanted
-    ]
+    # Later sessions without a count follow the current hours, as activity dates follow their activity: one
+    # UPDATE per end time. Those that no longer fit the schedule go.
+    moved: dict[datetime.time, list[int]] = {}
+    stale = []
+    for key, (pk, end, visitors) in have.items():
+        if key[1] <= today or visitors:
+            continue
+        if key not in wanted:
+            stale.append(pk)
+        elif wanted[key] != end:
+            moved.setdefault(wanted[key], []).append(pk)
+    for end, pks in moved.items():
+        Session.objects.filter(pk__in=pks, visitors=0).update(end_time=end)
     Session.objects.filter(pk__in=stale, visitors=0).delete()
     return len(new)
 
@@ -129,6 +141,17 @@ def occurrences_plan(
     stale = [pk for key, pk in have.items() if key not in wanted and key[1] > today]
     Occurrence.objects.filter(pk__in=stale, attendance__isnull=True).delete()
     return len(new)
+
+
+@transaction.atomic
+def location_replan(*, location: Location, today: datetime.date | None = None) -> None:
+    """Plan one place's sessions and activity dates again after its hours or closures changed, so that the agenda
+    and the calendar feed never show a walk-in or an activity on a day it is closed."""
+    today = today or timezone.localdate()
+    until = today + datetime.timedelta(weeks=PLAN_WEEKS)
+    sessions_plan(until=until, today=today, locations=[location])
+    if location.active:
+        occurrences_plan(until=until, today=today, activities=list(location.activities.all()))
 
 
 # --- counting at the door ------------------------------------------------------------------------------------
@@ -205,7 +228,7 @@ def count_correct(
 
 
 def participant_retain_until(location: Location, today: datetime.date | None = None) -> datetime.date:
-    return add_months(today or timezone.localdate(), location.retention_months)
+    return (today or timezone.localdate()) + relativedelta(months=location.retention_months)
 
 
 def consent_statement(location: Location, retain_until: datetime.date) -> str:
@@ -248,15 +271,29 @@ def participant_delete(*, participant: Participant, user, request=None) -> list[
 
 
 def _delete_participants(participants) -> list[SignUp]:
-    activity_ids = set(
+    """Delete participants with their sign-ups; free places go to the waiting lists. The caller holds a transaction.
+
+    The activities are locked first, in the order of their keys, and the sign-ups deleted after: the order in which
+    signup_create, signup_cancel and activity_update take their locks. Deleting first would hold sign-up rows while
+    waiting for an activity that a cancellation holds while it waits for one of those rows: a deadlock."""
+    activities = list(
+        Activity.objects.select_for_update()
+        .filter(
+            Q(pk__in=SignUp.objects.filter(participant__in=participants).values("activity_id"))
+            | Q(organiser_participant__in=participants)  # deleting sets the organiser to NULL: a row lock too
+        )
+        .order_by("pk")
+    )
+    freed = set(
         SignUp.objects.filter(participant__in=participants, status=SignUp.Status.CONFIRMED).values_list(
             "activity_id", flat=True
         )
     )
     participants.delete()
     promoted = []
-    for activity in Activity.objects.select_for_update().filter(pk__in=activity_ids).order_by("pk"):
-        promoted += _promote(activity)
+    for activity in activities:
+        if activity.pk in freed:
+            promoted += _promote(activity)
     return promoted
 
 
@@ -281,17 +318,19 @@ def retention_sweep(*, now: datetime.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def expected_visitor_announce(*, location: Location, first_name: str, announced_by, note: str = "") -> ExpectedVisitor:
-    """Tell a place's hosts to expect someone (referred by the brigade): a first name given with consent, and an
-    optional note for the hosts. The hosts get a notification without the name."""
+def expected_visitor_announce(*, location: Location, first_name: str, consent: bool, announced_by) -> ExpectedVisitor:
+    """Tell a place's hosts to expect someone (referred by the brigade): only a first name, only with the person's
+    consent, which is recorded. The hosts get a notification without the name."""
     if announced_by.role not in ANNOUNCER_ROLES or not announced_by.is_active:
         raise PermissionDenied
     if announced_by.role == Role.HOST:
         _require_host(announced_by, location.pk)
+    if not consent:
+        raise ValidationError({"consent": _("Only with the resident's consent may the hosts know the first name.")})
     if not location.active:
         raise ValidationError({"location": _("This meeting place is closed.")})
     expected = ExpectedVisitor(
-        location=location, first_name=first_name.strip(), note=note.strip(), announced_by=announced_by
+        location=location, first_name=first_name.strip(), consent_at=timezone.now(), announced_by=announced_by
     )
     expected.full_clean()
     expected.save()
@@ -313,12 +352,13 @@ def expected_visitor_announce(*, location: Location, first_name: str, announced_
 
 @transaction.atomic
 def expected_visitor_arrived(*, expected: ExpectedVisitor, user, request=None) -> bool:
-    """Note that an expected visitor came. Returns False when a host already noted it."""
+    """Note that an expected visitor came. Returns False, and changes nothing, when a host already noted it."""
     _require_host(user, expected.location_id)
     noted = ExpectedVisitor.objects.filter(pk=expected.pk, arrived_at__isnull=True).update(
         arrived_at=timezone.now(), arrival_noted_by=user
     )
-    _log(user, AccessAction.UPDATE, "expected_visitor", expected.pk, request)
+    if noted:
+        _log(user, AccessAction.UPDATE, "expected_visitor", expected.pk, request)
     return bool(noted)
 
 
@@ -391,7 +431,11 @@ def _confirmed(activity: Activity) -> int:
 def _promote(activity: Activity) -> list[SignUp]:
     """Give free places to the longest waiting, in order. The caller holds the activity's row lock."""
     free = None if activity.capacity is None else activity.capacity - _confirmed(activity)
-    waiting = activity.signups.filter(status=SignUp.Status.WAITING).order_by("created_at", "pk")
+    waiting = (
+        activity.signups.filter(status=SignUp.Status.WAITING)
+        .select_related("participant", "activity")  # the caller names who moved up, and where
+        .order_by("created_at", "pk")
+    )
     promoted = list(waiting if free is None else waiting[: max(free, 0)])
     SignUp.objects.filter(pk__in=[signup.pk for signup in promoted]).update(status=SignUp.Status.CONFIRMED)
     for signup in promoted:

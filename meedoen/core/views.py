@@ -18,9 +18,6 @@ ATTENTION = {
     Role.PROJECT_LEADER: [
         (_("Figures this quarter"), _("No figures yet for this quarter.")),
     ],
-    Role.MUNICIPALITY: [
-        (_("Quarterly reports"), _("No quarterly reports are ready yet.")),
-    ],
     Role.PRIVACY_OFFICER: [
         (_("Refused accesses"), _("No refused accesses in the last 7 days.")),
     ],

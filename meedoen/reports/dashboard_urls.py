@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from meedoen.reports import dashboard, exports
+
+urlpatterns: list = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("export/signals.csv", exports.export_signals, name="export_signals"),
+    path("export/actions.csv", exports.export_actions, name="export_actions"),
+    path("export/visit-requests.csv", exports.export_requests, name="export_requests"),
+]

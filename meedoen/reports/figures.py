@@ -8,7 +8,7 @@ import datetime
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractIsoYear, ExtractWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ DEFINITIONS = {
     "signals.closed": _("Signals closed in the period."),
     "signals.by_category": _("Signals reported in the period per concern; a signal with two concerns counts twice."),
     "signals.by_outcome": _("Signals closed in the period per outcome."),
+    "signals.first_discussions": _("Signals discussed for the first time in the period."),
     "signals.median_working_days_to_first_discussion": _(
         "Median number of working days from report to first discussion, for signals first discussed in the period."
     ),
@@ -39,6 +40,7 @@ DEFINITIONS = {
         "care, an activity or the Zelfregiecentrum."
     ),
     "brigade.by_referral": _("Visit requests finished in the period per outcome and referral."),
+    "brigade.first_contacts": _("Visit requests with a first contact in the period."),
     "brigade.median_days_to_first_contact": _(
         "Median number of days from request to first contact, for first contacts in the period."
     ),
@@ -106,12 +108,13 @@ def signal_figures(period: Period, district=None) -> dict:
     by_category = (
         reported.values_list("categories__name").annotate(total=Count("pk")).order_by("-total", "categories__name")
     )
-    discussed = signals.filter(period.q("first_discussed_at")).values_list("created_at", "first_discussed_at")
-    today = timezone.localdate()
-    deadlines = reported.values_list("first_discussion_due", "first_discussed_at")
-    late = sum(
-        1 for due, first in deadlines if (timezone.localdate(first) > due if first else due < min(today, period.end))
-    )
+    discussed = list(signals.filter(period.q("first_discussed_at")).values_list("created_at", "first_discussed_at"))
+    # Late: discussed after the deadline, or not discussed while the deadline has passed (by now or period end).
+    cutoff = min(timezone.localdate(), period.end)
+    late = reported.filter(
+        Q(first_discussed_at__date__gt=F("first_discussion_due"))
+        | Q(first_discussed_at__isnull=True, first_discussion_due__lt=cutoff)
+    ).count()
     new = reported.count()
     return {
         "new": new,
@@ -120,6 +123,7 @@ def signal_figures(period: Period, district=None) -> dict:
         "by_outcome": [
             {"key": value, "name": str(label), "count": by_outcome.get(value, 0)} for value, label in Outcome.choices
         ],
+        "first_discussions": len(discussed),
         "median_working_days_to_first_discussion": _median(
             working_days_between(timezone.localdate(created), timezone.localdate(first)) for created, first in discussed
         ),
@@ -132,7 +136,7 @@ def brigade_figures(period: Period, district=None) -> dict:
     finished = requests.filter(period.q("closed_at"), status="done")
     by_referral = dict(finished.values_list("referral").annotate(total=Count("pk")).values_list("referral", "total"))
     contacts = _district(Contact.objects.exclude(kind=Contact.Kind.NO_ANSWER), district, "request__district")
-    first_contacts = requests.filter(period.q("first_contact_at")).values_list("created_at", "first_contact_at")
+    first_contacts = list(requests.filter(period.q("first_contact_at")).values_list("created_at", "first_contact_at"))
     return {
         "requests": requests.filter(period.q("created_at")).count(),
         "residents_visited": contacts.filter(date__gte=period.start, date__lte=period.end)
@@ -143,6 +147,7 @@ def brigade_figures(period: Period, district=None) -> dict:
         "by_referral": [
             {"key": value, "name": str(label), "count": by_referral.get(value, 0)} for value, label in Referral.choices
         ],
+        "first_contacts": len(first_contacts),
         "median_days_to_first_contact": _median((first - created).days for created, first in first_contacts),
     }
 
@@ -202,9 +207,9 @@ SUPPRESSED = "<5"
 PILLARS = {"signals": signal_figures, "brigade": brigade_figures, "zelfregie": zelfregie_figures, "path": path_figures}
 # Rates and medians over fewer than SMALL cases could point at a person too: hidden below this base count.
 SMALL_BASE = {
-    ("signals", "median_working_days_to_first_discussion"): ("signals", "new"),
+    ("signals", "median_working_days_to_first_discussion"): ("signals", "first_discussions"),
     ("signals", "share_overdue"): ("signals", "new"),
-    ("brigade", "median_days_to_first_contact"): ("brigade", "requests"),
+    ("brigade", "median_days_to_first_contact"): ("brigade", "first_contacts"),
 }
 
 
@@ -258,6 +263,9 @@ def _groups(cells: dict[tuple, int]) -> list[list[tuple]]:
 
 def _hide_in_groups(cells: dict[tuple, int], hidden: set[tuple]) -> set[tuple]:
     hidden = set(hidden) | {path for path, count in cells.items() if 0 < count < SMALL}
+    visitors, new = cells.get(("zelfregie", "visitors")), cells.get(("zelfregie", "new_visitors"))
+    if visitors is not None and new is not None and 0 < visitors - new < SMALL:
+        hidden.add(("zelfregie", "new_visitors"))  # else the returning visitors follow by subtraction
     for group in _groups(cells):
         counts = [cells[path] for path in group]
         already = {index for index, path in enumerate(group) if path in hidden}
@@ -284,7 +292,7 @@ def _apply(figures: dict, hidden: set[tuple]) -> dict:
             elif (pillar, name) in SMALL_BASE:
                 base_pillar, base_name = SMALL_BASE[(pillar, name)]
                 base = figures.get(base_pillar, {}).get(base_name)
-                result[pillar][name] = value if base is None or base >= SMALL else None
+                result[pillar][name] = value if base is not None and base >= SMALL else None
             else:
                 result[pillar][name] = SUPPRESSED if (pillar, name) in hidden else value
     return result

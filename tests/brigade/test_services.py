@@ -324,6 +324,12 @@ def test_no_contact_after_a_cancel(visit_request, brigadier, coordinator):
     assignment = services.assignment_create(visit_request=visit_request, brigadier=brigadier, assigned_by=coordinator)
     services.visit_request_cancel(visit_request=visit_request, user=coordinator, reason="Verhuisd")
     with pytest.raises(ValidationError):
-        services.contact_log(assignment=assignment, user=brigadier.user, date=datetime.date(2026, 11, 20), kind="phone", duration_minutes=5)
+        services.contact_log(
+            assignment=assignment,
+            user=brigadier.user,
+            date=datetime.date(2026, 11, 20),
+            kind="phone",
+            duration_minutes=5,
+        )
     assignment.refresh_from_db()
     assert assignment.status == "ended"

@@ -26,8 +26,10 @@ EXTRA_LINKS = {
     Role.BRIGADE_COORDINATOR: COORDINATION,
     Role.BRIGADIER: ["/brigade/mine/"],
     Role.HOST: ZELFREGIE,
+    Role.PROJECT_LEADER: ["/reports/", "/reports/quarterly/"],
+    Role.MUNICIPALITY: ["/reports/quarterly/"],
     Role.PRIVACY_OFFICER: ["/privacy/access-log/"],
-    Role.ADMIN: [*SIGNALS, *COORDINATION, *ZELFREGIE, "/admin/"],
+    Role.ADMIN: [*SIGNALS, *COORDINATION, *ZELFREGIE, "/reports/", "/reports/quarterly/", "/admin/"],
 }
 
 

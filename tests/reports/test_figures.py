@@ -173,7 +173,7 @@ def test_a_hidden_referral_cannot_be_derived_from_referred_on():
 
 
 def test_medians_and_shares_of_small_groups_are_hidden():
-    shown = suppressed({"brigade": {"requests": 3, "median_days_to_first_contact": 4.0}})
+    shown = suppressed({"brigade": {"requests": 3, "first_contacts": 3, "median_days_to_first_contact": 4.0}})
     assert shown["brigade"]["median_days_to_first_contact"] is None
 
 
@@ -190,3 +190,17 @@ def test_a_districts_count_is_hidden_when_it_follows_from_the_city_total(make_us
     assert public_figures(Q1, counts[2])["signals"]["new"] == "<5"
     assert public_figures(Q1, counts[6])["signals"]["new"] == "<5"  # else 16 − 8 − 6 gives the 2 away
     assert public_figures(Q1, counts[8])["signals"]["new"] == 8
+
+
+def test_returning_visitors_cannot_be_derived_by_subtraction():
+    shown = suppressed(
+        {"zelfregie": {"visitors": 40, "new_visitors": 37, "visitors_per_week": [], "activities": 0, "attendance": 0}}
+    )
+    assert shown["zelfregie"]["new_visitors"] == "<5" and shown["zelfregie"]["visitors"] == 40
+
+
+def test_a_median_is_hidden_when_it_rests_on_few_cases():
+    shown = suppressed({"brigade": {"requests": 40, "first_contacts": 2, "median_days_to_first_contact": 3.0}})
+    assert shown["brigade"]["median_days_to_first_contact"] is None
+    shown = suppressed({"brigade": {"requests": 40, "first_contacts": 9, "median_days_to_first_contact": 3.0}})
+    assert shown["brigade"]["median_days_to_first_contact"] == 3.0

@@ -330,7 +330,12 @@ def test_an_address_match_alone_does_not_link_a_new_person(client, professional,
     earlier = make_signal(
         reporter=colleague,
         district=district,
-        new_resident={"full_name": "Piet Bakker", "date_of_birth": datetime.date(1950, 2, 2), "postcode": "2311 AA", "house_number": "5"},
+        new_resident={
+            "full_name": "Piet Bakker",
+            "date_of_birth": datetime.date(1950, 2, 2),
+            "postcode": "2311 AA",
+            "house_number": "5",
+        },
     )
     client.force_login(professional)
     client.post(

@@ -1,7 +1,22 @@
+import datetime
+import zoneinfo
+
 import pytest
+import time_machine
 
 from meedoen.accounts.models import Role
 from tests.factories.zelfregie import make_location, make_session
+
+# An ordinary Wednesday morning: no public holiday within weeks either side, so what is planned from "today" is the
+# same whatever day the tests run.
+WORKDAY = datetime.datetime(2026, 6, 10, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam"))
+
+
+@pytest.fixture
+def workday():
+    """Today is WORKDAY, and the clock stands still. Returns the date."""
+    with time_machine.travel(WORKDAY, tick=False):
+        yield WORKDAY.date()
 
 
 @pytest.fixture

@@ -164,3 +164,9 @@ def test_is_deterministic(seeded):
         model.objects.all().delete()
     _seed()
     assert fingerprint() == before
+
+
+def test_the_brigade_announced_visitors_by_first_name_only_with_consent_when_announced(seeded):
+    expected = list(ExpectedVisitor.objects.all())
+    assert {visitor.first_name for visitor in expected} == {"Kees", "Mirjam", "Ahmed"}
+    assert all(visitor.consent_at == visitor.announced_at for visitor in expected)

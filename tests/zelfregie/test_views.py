@@ -1,18 +1,23 @@
 import datetime
+import pathlib
+import zoneinfo
 
 import icalendar
 import pytest
+import time_machine
 from django.db import connection
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+import zelfregie.views
 from meedoen.accounts.models import Role
 from meedoen.privacy.models import AccessLog
 from tests.e2e.helpers import translated
 from tests.factories.zelfregie import make_activity, make_location, make_participant, make_session
-from zelfregie import schedule, services
-from zelfregie.models import Activity, Closure, CountCorrection, Participant, Session, SignUp
+from zelfregie import services
+from zelfregie.models import Activity, Closure, CountCorrection, Participant, Session, SignUp, WalkInHours
 
 
 def _count_url(session):
@@ -98,7 +103,7 @@ class TestCorrection:
         response = client.post(url, {"expected_visitors": 0, "visitors": 3, "new_visitors": 5, "reason": ""})
         assert response.status_code == 400
         content = response.content.decode()
-        assert "Dit veld is verplicht." in content and 'value="5"' in content
+        assert translated("This field is required.") in content and 'value="5"' in content
         assert not CountCorrection.objects.exists()
 
     def test_a_correction_after_someone_counted_is_a_409_that_keeps_the_input(self, client, host, colleague, session):
@@ -151,29 +156,88 @@ class TestParticipants:
         make_participant(location=location, host=host, first_name="Kees")
         make_participant(location=location, host=host, first_name="Anna")
         client.force_login(host)
-        response = client.get(reverse("zelfregie:participant_list"), {"q": "ke"})
-        assert [p.first_name for p in response.context["page"].object_list] == ["Kees"]
+        response = client.post(reverse("zelfregie:participant_list"), {"q": "ke"})
+        assert [p.first_name for p in response.context["participants"]] == ["Kees"]
         assert AccessLog.objects.filter(action="search", object_type="participant").count() == 1
 
-    def test_deleting_needs_confirmation(self, client, host, location):
+    def test_the_searched_name_stays_out_of_urls(self, client, host, location):
+        kees = make_participant(location=location, host=host, first_name="Kees")
+        for n in range(30):  # more than a page
+            make_participant(location=location, host=host, first_name=f"Keesje{n}")
+        client.force_login(host)
+        url = reverse("zelfregie:participant_list")
+        content = client.get(url).content.decode()
+        assert f'<form method="post" action="{url}"' in content and "csrfmiddlewaretoken" in content
+        response = client.post(url, {"q": "Kees"})
+        content = response.content.decode()
+        assert len(response.context["participants"]) == 31 and "page=" not in content and "?q=" not in content
+        assert f'href="{reverse("zelfregie:participant", args=[kees.pk])}"' in content
+        assert AccessLog.objects.filter(action="search").count() == 31
+        # A name in the address is ignored: the list is not searched, and nothing is logged as a search.
+        response = client.get(url, {"q": "Keesje1"})
+        assert response.context["total"] == 31 and "Keesje1" not in response.content.decode().split("</h1>")[0]
+        assert AccessLog.objects.filter(action="search").count() == 31
+
+    def test_a_search_shows_at_most_50_without_more_pages(self, client, host, location):
+        for n in range(51):
+            make_participant(location=location, host=host, first_name=f"Anna{n}")
+        client.force_login(host)
+        response = client.post(reverse("zelfregie:participant_list"), {"q": "anna"})
+        assert len(response.context["participants"]) == 50 and response.context["more"]
+        assert AccessLog.objects.filter(action="search").count() == 50
+        assert translated("Only the first %(limit)s are shown: type more of the name, or the pseudonym.", limit=50) in (
+            response.content.decode()
+        )
+
+    @pytest.mark.parametrize("q", ["\x00", "Ke\x00es", "", "x" * 51])
+    def test_a_bad_search_is_a_400_that_says_why(self, client, host, location, q):
+        make_participant(location=location, host=host, first_name="Kees")
+        client.force_login(host)
+        response = client.post(reverse("zelfregie:participant_list"), {"q": q})
+        assert response.status_code == 400 and response.context["search_form"].errors["q"]
+        assert "Kees" not in response.content.decode()
+        assert not AccessLog.objects.filter(action="search").exists()
+
+    def test_a_nul_in_the_address_is_no_server_error(self, client, host, location):
+        client.force_login(host)
+        assert client.get(reverse("zelfregie:participant_list") + "?q=%00").status_code == 200
+
+    def test_the_search_needs_the_csrf_token(self, host, location):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(host)
+        assert client.post(reverse("zelfregie:participant_list"), {"q": "Kees"}).status_code == 403
+
+    def test_deleting_needs_confirmation_and_is_logged_once(self, client, host, location):
         participant = make_participant(location=location, host=host)
         client.force_login(host)
         url = reverse("zelfregie:participant_delete", args=[participant.pk])
         client.post(url, {})
         assert Participant.objects.exists()
+        assert not AccessLog.objects.filter(action="delete").exists()  # nothing was deleted
         response = client.post(url, {"confirm": "yes"})
         assert response.url == reverse("zelfregie:participant_list")
         assert not Participant.objects.exists()
-        assert AccessLog.objects.filter(action="delete", object_type="participant").exists()
+        assert AccessLog.objects.filter(action="delete", object_type="participant").count() == 1
+
+    def test_who_moves_up_after_a_deletion_is_logged_as_read(self, client, host, location):
+        activity = make_activity(location=location, host=host, capacity=1, signup_required=True)
+        leaving, waiting = (make_participant(location=location, host=host, first_name=n) for n in ("Kees", "Anna"))
+        for participant in (leaving, waiting):
+            services.signup_create(activity=activity, participant=participant, user=host)
+        client.force_login(host)
+        client.post(reverse("zelfregie:participant_delete", args=[leaving.pk]), {"confirm": "yes"})
+        read = AccessLog.objects.filter(action="read", object_type="participant", object_id=str(waiting.pk))
+        assert list(read.values_list("username", flat=True)) == [host.username]
 
 
 class TestExpected:
     def test_hosts_see_who_is_expected_at_their_place_and_note_the_arrival(
         self, client, host, location, other_host, users
     ):
-        services.expected_visitor_announce(location=location, first_name="Kees", announced_by=users[Role.BRIGADIER])
+        brigadier = users[Role.BRIGADIER]
+        services.expected_visitor_announce(location=location, first_name="Kees", consent=True, announced_by=brigadier)
         elsewhere = other_host.hosted_places.get().location
-        services.expected_visitor_announce(location=elsewhere, first_name="Anna", announced_by=users[Role.BRIGADIER])
+        services.expected_visitor_announce(location=elsewhere, first_name="Anna", consent=True, announced_by=brigadier)
         client.force_login(host)
         content = client.get(reverse("zelfregie:expected_list")).content.decode()
         assert "Kees" in content and "Anna" not in content
@@ -183,9 +247,41 @@ class TestExpected:
         response = client.post(reverse("zelfregie:expected_arrived", args=[expected.pk]), {"next": "//evil.example/"})
         assert response.url == reverse("zelfregie:expected_list")
         assert client.get(reverse("zelfregie:expected_list")).context["expected"] == []
-        assert AccessLog.objects.filter(object_type="expected_visitor", action="read", username="sanne").count() == 2
+        # Read on the list, on the session page and on noting the arrival; the arrival itself is one change.
+        assert AccessLog.objects.filter(object_type="expected_visitor", action="read", username="sanne").count() == 3
+        assert AccessLog.objects.filter(object_type="expected_visitor", action="update").count() == 1
         other = elsewhere.expected_visitors.get()
         assert client.post(reverse("zelfregie:expected_arrived", args=[other.pk])).status_code == 404
+
+    @pytest.mark.parametrize(
+        ("target", "allowed"),
+        [
+            ("/zelfregie/sessions/1/", True),
+            ("http://testserver/zelfregie/sessions/1/", True),
+            ("//evil.example/", False),
+            ("/\\evil.example/", False),
+            ("https://evil.example/", False),
+            ("javascript:alert(1)", False),
+        ],
+    )
+    def test_after_noting_an_arrival_the_host_goes_back_only_within_the_site(
+        self, client, host, location, users, target, allowed
+    ):
+        expected = services.expected_visitor_announce(
+            location=location, first_name="Kees", consent=True, announced_by=users[Role.BRIGADIER]
+        )
+        client.force_login(host)
+        response = client.post(reverse("zelfregie:expected_arrived", args=[expected.pk]), {"next": target})
+        assert response.url == (target if allowed else reverse("zelfregie:expected_list"))
+
+    def test_an_https_page_is_not_sent_back_over_http(self, client, host, location, users):
+        expected = services.expected_visitor_announce(
+            location=location, first_name="Kees", consent=True, announced_by=users[Role.BRIGADIER]
+        )
+        client.force_login(host)
+        url = reverse("zelfregie:expected_arrived", args=[expected.pk])
+        response = client.post(url, {"next": "http://testserver/zelfregie/"}, secure=True)
+        assert response.url == reverse("zelfregie:expected_list")
 
 
 class TestActivities:
@@ -243,13 +339,28 @@ class TestActivities:
         assert [s.participant for s in response.context["confirmed"]] == [anna]
         assert "Anna" in response.content.decode()
 
+    def test_a_cancellation_is_one_change_and_who_moves_up_is_logged_as_read(self, client, host, location):
+        activity = make_activity(location=location, host=host, capacity=1, signup_required=True)
+        kees, anna = (make_participant(location=location, host=host, first_name=n) for n in ("Kees", "Anna"))
+        signup = services.signup_create(activity=activity, participant=kees, user=host)
+        services.signup_create(activity=activity, participant=anna, user=host)
+        before = set(AccessLog.objects.values_list("pk", flat=True))
+        client.force_login(host)
+        client.post(reverse("zelfregie:signup_cancel", args=[signup.pk]))
+        logged = AccessLog.objects.exclude(pk__in=before).order_by("pk")
+        assert list(logged.values_list("action", "object_type", "object_id")) == [
+            ("read", "signup", str(signup.pk)),
+            ("update", "participant", str(kees.pk)),
+            ("read", "participant", str(anna.pk)),
+        ]
+
     def test_a_bad_sign_up_gets_a_400(self, client, host, location):
         activity = make_activity(location=location, host=host, capacity=1, signup_required=True)
         client.force_login(host)
         response = client.post(reverse("zelfregie:signup_create", args=[activity.pk]), {"participant": "abc"})
         assert response.status_code == 400 and not SignUp.objects.exists()
 
-    def test_attendance_is_saved_and_bad_numbers_are_refused(self, client, host, location):
+    def test_attendance_is_saved_and_bad_numbers_are_refused(self, workday, client, host, location):
         activity = make_activity(location=location, host=host)
         occurrence = activity.occurrences.filter(date__lte=timezone.localdate()).first()
         client.force_login(host)
@@ -278,14 +389,13 @@ class TestPublicAgenda:
         assert "Wandelgroep" in content and "Lotgenotengroep" not in content
         assert AccessLog.objects.count() == logged  # nothing personal, nothing logged
 
-    def test_closures_show_on_the_place_page(self, client, location):
-        services.sessions_plan(until=timezone.localdate() + datetime.timedelta(weeks=4))
-        day = timezone.localdate() + datetime.timedelta(days=7)
+    def test_closures_show_on_the_place_page(self, workday, client, location):
+        services.sessions_plan(until=workday + datetime.timedelta(weeks=4))
+        day = workday + datetime.timedelta(days=7)  # a Wednesday, when the place is open
         Closure.objects.create(location=location, start_date=day, end_date=day, reason="Schilderwerk")
         response = client.get(reverse("zelfregie:agenda_location", args=[location.slug]))
         content = response.content.decode()
-        if day.weekday() != 6:
-            assert "Schilderwerk" in content
+        assert "Schilderwerk" in content
         assert translated("walk-in") in content
 
     def test_an_unknown_or_closed_place_is_404(self, client, location):
@@ -294,7 +404,7 @@ class TestPublicAgenda:
         location.save()
         assert client.get(reverse("zelfregie:agenda_ics", args=[location.slug])).status_code == 404
 
-    def test_the_ical_feed_parses_and_holds_the_sessions_and_public_activities(self, client, host, location):
+    def test_the_ical_feed_parses_and_holds_the_sessions_and_public_activities(self, workday, client, host, location):
         services.sessions_plan(until=timezone.localdate() + datetime.timedelta(weeks=2))
         make_activity(location=location, host=host, title="Wandelgroep")
         make_activity(location=location, host=host, title="Lotgenotengroep", public=False)
@@ -317,6 +427,18 @@ class TestPublicAgenda:
         assert "Wandelgroep" in titles and "Lotgenotengroep" not in titles
         assert list(calendar.walk("VTIMEZONE"))
 
+    @override_settings(SITE_URL="https://meedoen.example.nl", ALLOWED_HOSTS=["meedoen.example.nl", "other.example"])
+    def test_the_ical_uids_carry_the_sites_domain_whatever_the_host_header(self, workday, client, location):
+        services.sessions_plan(until=workday + datetime.timedelta(weeks=1))
+        uids = []
+        for host_header in ("meedoen.example.nl", "other.example"):
+            response = client.get(reverse("zelfregie:agenda_ics", args=[location.slug]), HTTP_HOST=host_header)
+            uids.append(
+                sorted(str(event["uid"]) for event in icalendar.Calendar.from_ical(response.content).walk("VEVENT"))
+            )
+        assert uids[0] == uids[1] and uids[0]
+        assert all(uid.endswith("@meedoen.example.nl") for uid in uids[0])
+
 
 def _grow(location, host, rows: int) -> None:
     """`rows` of everything a page lists: sessions, participants, activities with sign-ups, expected visitors."""
@@ -337,7 +459,7 @@ def _grow(location, host, rows: int) -> None:
         )
         for participant in participants[:3]:
             services.signup_create(activity=activity, participant=participant, user=host)
-        services.expected_visitor_announce(location=location, first_name=f"E{n}", announced_by=brigadier)
+        services.expected_visitor_announce(location=location, first_name=f"E{n}", consent=True, announced_by=brigadier)
     while Closure.objects.filter(location=location).count() < rows // 5:
         day = today + datetime.timedelta(days=3 + Closure.objects.count())
         Closure.objects.create(location=location, start_date=day, end_date=day, reason="Dicht")
@@ -383,17 +505,94 @@ def test_every_place_of_an_admin_is_on_the_overview(client, users, location):
     assert [place["location"].slug for place in response.context["places"]] == ["matilo", "tweede"]
 
 
+@time_machine.travel(datetime.datetime(2026, 7, 1, 10, tzinfo=zoneinfo.ZoneInfo("Europe/Amsterdam")), tick=False)
 def test_the_overview_shows_todays_counts_and_week_and_month_totals(client, host, location):
-    today = timezone.localdate()
+    """Wednesday 1 July: this week began in June, this month today."""
     make_session(location, visitors=7, new_visitors=2)
-    last_month = today.replace(day=1) - datetime.timedelta(days=1)
-    make_session(location, day=last_month, visitors=100)
+    make_session(location, day=datetime.date(2026, 6, 30), visitors=100)  # this week, last month
+    make_session(location, day=datetime.date(2026, 6, 26), visitors=1000)  # last week and last month
     client.force_login(host)
     place = client.get(reverse("zelfregie:overview")).context["places"][0]
     assert [s.visitors for s in place["sessions"]] == [7]
-    in_this_week = last_month >= schedule.week_start(today)
-    assert place["totals"]["week"] == 7 + (100 if in_this_week else 0)
-    assert place["totals"]["month"] == 7
+    assert (place["totals"]["week"], place["totals"]["month"]) == (107, 7)
+
+
+def test_a_search_takes_as_many_queries_for_one_match_as_for_fifty(client, host, location):
+    client.force_login(host)
+    url = reverse("zelfregie:participant_list")
+    counts = []
+    for rows in (1, 60):
+        while Participant.objects.count() < rows:
+            make_participant(location=location, host=host, first_name=f"Anna{Participant.objects.count()}")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, {"q": "anna"}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_views_read_through_the_selectors():
+    """No view queries a model directly: the selectors decide what a user may see."""
+    views = pathlib.Path(zelfregie.views.__file__).parent
+    direct = [
+        f"{path.name}:{number}"
+        for path in sorted(views.glob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if ".objects." in line
+    ]
+    assert direct == []
+
+
+def _admin_location_form(location, hours, closures) -> dict:
+    """The admin's change form of a place as posted: its fields and the three inlines (hours, closures, hosts)."""
+    data = {
+        "name": location.name,
+        "slug": location.slug,
+        "district": location.district_id,
+        "address": location.address,
+        "description": location.description,
+        "accessibility": location.accessibility,
+        "phone": location.phone,
+        "retention_months": location.retention_months,
+        "active": "on",
+        "hosts-TOTAL_FORMS": 0,
+        "hosts-INITIAL_FORMS": 0,
+    }
+    for prefix, rows in (("walk_in_hours", hours), ("closures", closures)):
+        initial = [row for row in rows if row.get("id")]
+        data[f"{prefix}-TOTAL_FORMS"] = len(rows)
+        data[f"{prefix}-INITIAL_FORMS"] = len(initial)
+        for index, row in enumerate(rows):
+            data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+            data[f"{prefix}-{index}-location"] = location.pk
+    return data
+
+
+def test_hours_and_closures_changed_in_the_admin_are_planned_at_once(workday, client, users, host, location):
+    services.sessions_plan(until=workday + datetime.timedelta(weeks=4))
+    make_activity(location=location, host=host, title="Wandelgroep")  # on Wednesdays
+    closed = workday + datetime.timedelta(days=7)  # Wednesday 17 June
+    hours = [
+        {"id": h.pk, "weekday": h.weekday, "start_time": "13:00", "end_time": "16:00" if h.weekday == 0 else "17:00"}
+        for h in WalkInHours.objects.filter(location=location).order_by("weekday")
+    ]
+    closures = [{"start_date": closed.isoformat(), "end_date": closed.isoformat(), "reason": "Schilderwerk"}]
+    client.force_login(users[Role.ADMIN])
+    url = reverse("admin:zelfregie_location_change", args=[location.pk])
+    response = client.post(url, _admin_location_form(location, hours, closures))
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert not Session.objects.filter(location=location, date=closed).exists()
+    assert not location.activities.get().occurrences.filter(date=closed).exists()
+    mondays = Session.objects.filter(location=location, date__gt=workday, date__week_day=2)
+    assert mondays.exists() and set(mondays.values_list("end_time", flat=True)) == {datetime.time(16)}
+    agenda = dict(client.get(reverse("zelfregie:agenda_location", args=[location.slug])).context["calendar"])
+    assert agenda[closed] == [{"closed": "Schilderwerk"}]  # no walk-in, no activity
+
+    # The closure deleted again: the walk-in and the activity are back.
+    closure = location.closures.get()
+    closures = [{**closures[0], "id": closure.pk, "DELETE": "on"}]
+    assert client.post(url, _admin_location_form(location, hours, closures)).status_code == 302
+    assert Session.objects.filter(location=location, date=closed).exists()
+    assert location.activities.get().occurrences.filter(date=closed).exists()
 
 
 def test_the_administrator_keeps_places_hours_closures_and_hosts_in_the_admin(client, users, location):

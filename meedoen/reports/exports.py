@@ -1,0 +1,262 @@
+"""List exports as CSV: exactly the rows the user may see in the list, streamed in constant memory, each one logged.
+
+Every export goes through the list's own selector (and, for signals, the list's own filter), so it can never hold
+more than the screen shows. The file is made for Dutch Excel: UTF-8 with a byte-order mark (or Excel guesses the
+wrong encoding), semicolons (Dutch Excel's list separator, since the comma is the decimal sign) and CRLF line ends.
+
+Logging: one summary row ("export of the signal list") is written before the response starts, and then one row per
+exported object (with its resident) per batch, *before* that batch is sent. The summary row makes a broken access
+log fail the request cleanly (the usual "access log unavailable" page) instead of mid-download; the per-object rows
+are what a resident's access overview (NEN 7513) needs, and writing them ahead of each batch means no row leaves the
+server unlogged. If a batch cannot be logged the stream stops with an error, so the download fails visibly.
+"""
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from types import SimpleNamespace
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import F, OuterRef, Subquery
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from brigade.models import VisitRequest
+from brigade.selectors import COORDINATION_ROLES, REQUESTING_ROLES, visible_requests
+from brigade.workflow import Referral, RequestStatus
+from meedoen.accounts.access import roles
+from meedoen.privacy.audit import log_access, log_access_many
+from meedoen.privacy.models import AccessAction
+from signalering.filters import SignalFilter
+from signalering.models import Signal
+from signalering.selectors import SIGNAL_ROLES, visible_actions, visible_signals
+from signalering.workflow import Outcome, Status
+
+BATCH = 2000  # rows per database fetch, per access-log statement and per chunk sent
+DELIMITER = ";"
+BOM = "\ufeff"
+# A cell starting with one of these is taken for a formula by spreadsheets (CSV injection); a quote makes it text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """The value as text that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _date(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):  # a datetime: the day it was in the Netherlands
+        value = timezone.localdate(value)
+    return value.isoformat()
+
+
+class _Echo:
+    """A file-like object that hands back what the csv writer writes, so each row becomes a string to send."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_rows(
+    header: list[str],
+    objects: Iterable,
+    row: Callable[[dict], list],
+    log_batch: Callable[[list], None],
+) -> Iterator[str]:
+    """The CSV text in chunks of BATCH rows; each batch is logged before it is sent."""
+    writer = csv.writer(_Echo(), delimiter=DELIMITER, lineterminator="\r\n")
+    yield BOM + writer.writerow([safe_cell(cell) for cell in header])
+    objects = iter(objects)
+    while batch := list(islice(objects, BATCH)):
+        log_batch(batch)
+        yield "".join(writer.writerow([safe_cell(cell) for cell in row(obj)]) for obj in batch)
+
+
+def _response(request, *, name: str, list_type: str, object_type: str, header: list[str], rows, row):
+    """Stream `rows` (dicts with at least "pk" and "resident_id") as CSV, logging each one as exported."""
+    log_access(user=request.user, action=AccessAction.EXPORT, object_type=list_type, request=request)
+
+    def log_batch(batch: list[dict]) -> None:
+        log_access_many(
+            user=request.user,
+            action=AccessAction.EXPORT,
+            object_type=object_type,
+            objects=[(item["pk"], item["resident_id"]) for item in batch],
+            request=request,
+        )
+
+    response = StreamingHttpResponse(
+        csv_rows(header, rows.iterator(chunk_size=BATCH), row, log_batch), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"  # personal data: no copies in caches along the way
+    return response
+
+
+def _number(model, pk: int) -> str:
+    """The model's own number ("S-00042"), without building an instance (whose defaults would run per row)."""
+    return model.number.fget(SimpleNamespace(pk=pk))
+
+
+def _labels(choices) -> dict:
+    """Choice labels translated once per export, not once per row."""
+    return {value: str(label) for value, label in choices}
+
+
+def _person(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """A professional as `User.__str__` shows them: full name, else username."""
+    return f"{first_name or ''} {last_name or ''}".strip() or (username or "")
+
+
+# The rows are read as plain values, not model instances: a million rows stay fast, and the resident is never
+# loaded (its identifying fields would be decrypted for nothing); only the pseudonym is read.
+SIGNAL_VALUES = {
+    "district_name": F("district__name"),
+    "neighbourhood_name": F("neighbourhood__name"),
+    "lead_first_name": F("lead__first_name"),
+    "lead_last_name": F("lead__last_name"),
+    "lead_username": F("lead__username"),
+    "pseudonym": F("resident__pseudonym"),
+}
+
+
+def _concerns():
+    """The signal's concerns in the order the list shows them, as one text, read in the same query."""
+    through = Signal.categories.through.objects.filter(signal=OuterRef("pk"))
+    names = StringAgg(
+        "concerncategory__name", delimiter=", ", order_by=("concerncategory__position", "concerncategory__name")
+    )
+    return Subquery(through.values("signal").annotate(names=names).values("names"))
+
+
+@require_GET
+@roles(SIGNAL_ROLES)
+def export_signals(request):
+    """The signal list with the current filters, exactly as `signalering.views.signal_list` selects it."""
+    signals = visible_signals(request.user)
+    filterset = SignalFilter(request.GET or None, queryset=signals, user=request.user)
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else signals
+    if not request.GET.get("order"):
+        queryset = queryset.order_by("-created_at")
+    rows = queryset.annotate(concerns=_concerns(), **SIGNAL_VALUES).values(
+        "pk",
+        "resident_id",
+        "created_at",
+        "urgency",
+        "status",
+        "outcome",
+        "next_step",
+        "next_step_due",
+        "concerns",
+        *SIGNAL_VALUES,
+    )
+    urgency, status, outcome = (_labels(Signal.Urgency.choices), _labels(Status.choices), _labels(Outcome.choices))
+    header = [
+        _("Signal"),
+        _("Reported"),
+        _("District"),
+        _("Neighbourhood"),
+        _("Concerns"),
+        _("Urgency"),
+        _("Status"),
+        _("Outcome"),
+        _("Lead"),
+        _("Next step"),
+        _("Due"),
+        _("Pseudonym"),
+    ]
+
+    def row(signal: dict) -> list:
+        return [
+            _number(Signal, signal["pk"]),
+            _date(signal["created_at"]),
+            signal["district_name"],
+            signal["neighbourhood_name"],
+            signal["concerns"] or "",
+            urgency.get(signal["urgency"], signal["urgency"]),
+            status.get(signal["status"], signal["status"]),
+            outcome.get(signal["outcome"], ""),
+            _person(signal["lead_first_name"], signal["lead_last_name"], signal["lead_username"]),
+            signal["next_step"],
+            _date(signal["next_step_due"]),
+            signal["pseudonym"] or "",
+        ]
+
+    return _response(
+        request,
+        name=_("signals"),
+        list_type="signal_list",
+        object_type="signal",
+        header=header,
+        rows=rows,
+        row=row,
+    )
+
+
+@require_GET
+@roles(SIGNAL_ROLES)
+def export_actions(request):
+    """My open actions, as `signalering.views.my_actions` lists them."""
+    rows = (
+        visible_actions(request.user)
+        .filter(owner=request.user, done_at__isnull=True)
+        .order_by("due", "pk")
+        .annotate(resident_id=F("signal__resident_id"), district_name=F("signal__district__name"))
+        .values("pk", "resident_id", "description", "signal_id", "district_name", "due")
+    )
+    today = timezone.localdate()
+    yes, no = _("yes"), _("no")
+    header = [_("Action"), _("Signal"), _("District"), _("Due"), _("overdue")]
+
+    def row(action: dict) -> list:
+        return [
+            action["description"],
+            _number(Signal, action["signal_id"]),
+            action["district_name"],
+            _date(action["due"]),
+            yes if action["due"] < today else no,  # open actions only: Action.is_overdue
+        ]
+
+    return _response(
+        request, name=_("actions"), list_type="action_list", object_type="action", header=header, rows=rows, row=row
+    )
+
+
+@require_GET
+@roles(COORDINATION_ROLES | REQUESTING_ROLES)
+def export_requests(request):
+    """The visit requests the user may see, as `brigade.views.request_list` lists them."""
+    rows = (
+        visible_requests(request.user)
+        .order_by("-created_at")
+        .annotate(district_name=F("district__name"), pseudonym=F("resident__pseudonym"))
+        .values("pk", "resident_id", "created_at", "status", "referral", "district_name", "pseudonym")
+    )
+    status, referral = _labels(RequestStatus.choices), _labels(Referral.choices)
+    header = [_("Request"), _("Requested"), _("District"), _("Status"), _("Outcome and referral"), _("Pseudonym")]
+
+    def row(visit: dict) -> list:
+        return [
+            _number(VisitRequest, visit["pk"]),
+            _date(visit["created_at"]),
+            visit["district_name"],
+            status.get(visit["status"], visit["status"]),
+            referral.get(visit["referral"], ""),
+            visit["pseudonym"],
+        ]
+
+    return _response(
+        request,
+        name=_("visit-requests"),
+        list_type="visit_request_list",
+        object_type="visit_request",
+        header=header,
+        rows=rows,
+        row=row,
+    )
