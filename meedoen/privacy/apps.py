@@ -6,3 +6,6 @@ class PrivacyConfig(AppConfig):
     name = "meedoen.privacy"
     label = "privacy"
     verbose_name = _("Privacy")
+
+    def ready(self):
+        from meedoen.privacy import attention  # noqa: F401 - registers the home page panel

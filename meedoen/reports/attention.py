@@ -1,10 +1,12 @@
-"""The municipality's panel on the home page: the latest quarterly reports and their state."""
+"""Home page panels: the municipality's latest quarterly reports, the project leader's figures of this quarter."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meedoen.accounts.models import Role
 from meedoen.core.attention import Item, Panel, provider
+from meedoen.reports.figures import Period, brigade_figures, signal_figures, zelfregie_figures
 from meedoen.reports.models import QuarterlyReport
 
 LIMIT = 4
@@ -27,5 +29,34 @@ def municipality_panels(user) -> list[Panel]:
                 for report in reports
             ],
             more_url=reverse("reports:quarterly"),
+        )
+    ]
+
+
+@provider
+def project_leader_panels(user) -> list[Panel]:
+    """The headline figures of this quarter so far, unsuppressed (aggregates only), with a link to the dashboard."""
+    if user.role != Role.PROJECT_LEADER:
+        return []
+    today = timezone.localdate()
+    period = Period(Period.quarter(today.year, (today.month - 1) // 3 + 1).start, today)
+    figures = {
+        "signals": signal_figures(period),
+        "brigade": brigade_figures(period),
+        "zelfregie": zelfregie_figures(period),
+    }
+    return [
+        Panel(
+            title=_("Figures this quarter"),
+            empty=_("No figures yet for this quarter."),
+            items=[
+                Item(text=_("New signals: %(count)s") % {"count": figures["signals"]["new"]}),
+                Item(
+                    text=_("Residents visited by the brigade: %(count)s")
+                    % {"count": figures["brigade"]["residents_visited"]}
+                ),
+                Item(text=_("Walk-in visits: %(count)s") % {"count": figures["zelfregie"]["visitors"]}),
+            ],
+            more_url=reverse("reports:dashboard"),
         )
     ]

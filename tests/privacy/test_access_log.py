@@ -183,3 +183,10 @@ class TestPrivacyOfficerScreens:
     def test_unknown_pseudonym_is_404(self, client, users, db):
         client.force_login(users[Role.PRIVACY_OFFICER])
         assert client.get(reverse("privacy:resident_log", args=["B-NOPE00"])).status_code == 404
+
+
+def test_the_privacy_officers_home_shows_refused_accesses(client, users):
+    log_access(user=users[Role.HOST], action="read", object_type="page", object_id="/signals/", allowed=False)
+    client.force_login(users[Role.PRIVACY_OFFICER])
+    panel = client.get(reverse("home")).context["panels"][0]
+    assert [item.text.split(" · ")[1] for item in panel.items] == [users[Role.HOST].username]

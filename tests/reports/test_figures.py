@@ -204,3 +204,10 @@ def test_a_median_is_hidden_when_it_rests_on_few_cases():
     assert shown["brigade"]["median_days_to_first_contact"] is None
     shown = suppressed({"brigade": {"requests": 40, "first_contacts": 9, "median_days_to_first_contact": 3.0}})
     assert shown["brigade"]["median_days_to_first_contact"] == 3.0
+
+
+def test_the_project_leaders_home_shows_this_quarters_figures(client, make_user, world):
+    client.force_login(make_user(role=Role.PROJECT_LEADER))
+    with at("2026-03-31", hour=18):
+        panel = client.get("/").context["panels"][0]
+    assert [item.text for item in panel.items][0].endswith(": 3")  # three signals reported in Q1
