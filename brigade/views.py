@@ -24,7 +24,7 @@ from brigade.workflow import OPEN_STATUSES, RequestStatus
 from meedoen.accounts.access import roles
 from meedoen.accounts.models import Role
 from meedoen.core.forms import add_service_errors
-from meedoen.privacy.audit import log_access, log_access_many
+from meedoen.privacy.audit import get_logged_or_404, log_access_many
 from meedoen.privacy.models import AccessAction
 from signalering.selectors import visible_signals
 
@@ -33,53 +33,17 @@ PAGE_SIZE = 25
 
 
 def _get_request_for_user(request, pk: int, action=AccessAction.READ) -> VisitRequest:
-    visit_request = (
-        visible_requests(request.user).select_related("district", "resident", "requested_by").filter(pk=pk).first()
-    )
-    if visit_request is None:
-        resident = VisitRequest.objects.filter(pk=pk).values_list("resident_id", flat=True).first()
-        log_access(
-            user=request.user,
-            action=action,
-            object_type="visit_request",
-            object_id=pk,
-            resident=resident,
-            allowed=False,
-            request=request,
-        )
-        raise Http404
-    log_access(
-        user=request.user,
-        action=action,
-        object_type="visit_request",
-        object_id=pk,
-        resident=visit_request.resident_id,
-        request=request,
-    )
-    return visit_request
+    requests = visible_requests(request.user).select_related("district", "resident", "requested_by")
+    return get_logged_or_404(request, requests, pk, object_type="visit_request", action=action)
 
 
 def _get_assignment_for_user(request, pk: int, action=AccessAction.READ) -> Assignment:
-    assignment = (
-        assignments_for(request.user)
-        .select_related("request", "request__resident", "request__district", "brigadier__user")
-        .filter(pk=pk)
-        .first()
+    assignments = assignments_for(request.user).select_related(
+        "request", "request__resident", "request__district", "brigadier__user"
     )
-    if assignment is None:
-        log_access(
-            user=request.user, action=action, object_type="assignment", object_id=pk, allowed=False, request=request
-        )
-        raise Http404
-    log_access(
-        user=request.user,
-        action=action,
-        object_type="assignment",
-        object_id=pk,
-        resident=assignment.request.resident_id,
-        request=request,
+    return get_logged_or_404(
+        request, assignments, pk, object_type="assignment", action=action, resident_of=lambda a: a.request.resident_id
     )
-    return assignment
 
 
 @roles(COORDINATION_ROLES)

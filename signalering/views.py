@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from meedoen.accounts.access import roles
 from meedoen.core.forms import add_service_errors, safe_next
 from meedoen.core.pdf import render_pdf
-from meedoen.privacy.audit import log_access, log_access_many
+from meedoen.privacy.audit import get_logged_or_404, log_access, log_access_many
 from meedoen.privacy.models import AccessAction
 from meedoen.privacy.selectors import known_resident
 from signalering import services
@@ -43,38 +43,12 @@ PAGE_SIZE = 25
 
 
 def _get_signal_for_user(request, pk: int, action=AccessAction.READ) -> Signal:
-    """The signal if the user may see it (logged either way); 404 otherwise, so its existence is not revealed."""
-    signal = visible_signals(request.user).filter(pk=pk).first()
-    if signal is None:
-        exists = Signal.objects.filter(pk=pk).values_list("resident_id", flat=True).first()
-        log_access(
-            user=request.user,
-            action=action,
-            object_type="signal",
-            object_id=pk,
-            resident=exists,
-            allowed=False,
-            request=request,
-        )
-        raise Http404
-    log_access(
-        user=request.user,
-        action=action,
-        object_type="signal",
-        object_id=pk,
-        resident=signal.resident_id,
-        request=request,
-    )
-    return signal
+    return get_logged_or_404(request, visible_signals(request.user), pk, object_type="signal", action=action)
 
 
 def _get_meeting_for_user(request, pk: int, action=AccessAction.READ) -> Meeting:
-    meeting = visible_meetings(request.user).select_related("district").filter(pk=pk).first()
-    allowed = meeting is not None
-    log_access(user=request.user, action=action, object_type="meeting", object_id=pk, allowed=allowed, request=request)
-    if not allowed:
-        raise Http404
-    return meeting
+    meetings = visible_meetings(request.user).select_related("district")
+    return get_logged_or_404(request, meetings, pk, object_type="meeting", action=action)
 
 
 def _signal_rows(queryset):

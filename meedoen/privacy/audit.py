@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from meedoen.privacy.models import AccessAction, AccessLog, AccessResult
@@ -122,3 +123,24 @@ def verify_chain() -> tuple[int, int | None]:
         previous = entry.chain_hash
         checked += 1
     return checked, None
+
+
+def get_logged_or_404(request, visible, pk, *, object_type: str, action=AccessAction.READ, resident_of=None):
+    """The object `pk` from `visible` (a selector's queryset), with an access-log row. When the user may not see it:
+    a "denied" row (naming the resident if the object exists, for the privacy officer) and a 404, so that its
+    existence is not revealed."""
+    resident_of = resident_of or (lambda obj: getattr(obj, "resident_id", None))
+    found = visible.filter(pk=pk).first()
+    subject = found or visible.model._base_manager.filter(pk=pk).first()
+    log_access(
+        user=request.user,
+        action=action,
+        object_type=object_type,
+        object_id=pk,
+        resident=resident_of(subject) if subject is not None else None,
+        allowed=found is not None,
+        request=request,
+    )
+    if found is None:
+        raise Http404
+    return found
