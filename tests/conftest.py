@@ -44,3 +44,22 @@ def worker():
     app.loader.import_module("celery.contrib.testing.tasks")
     with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo set, seeded once per test module inside a transaction that is rolled back afterwards."""
+    from django.db import transaction
+
+    from tests.factories.demo import seed_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = seed_demo()
+        yield output
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(demo, db):
+    """The demo set for one test (each test adds a savepoint); the value is what seed_demo printed."""
+    return demo

@@ -1,13 +1,9 @@
 import datetime
-import io
 from collections import defaultdict
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Min
-from django.test import override_settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -29,6 +25,7 @@ from meedoen.accounts.models import DistrictMembership, Role, User
 from meedoen.privacy.models import AccessLog, Resident
 from signalering.models import Event, Signal
 from signalering.workflow import Outcome, Status
+from tests.factories.demo import seed_demo
 
 MODELS = (
     User,
@@ -43,27 +40,6 @@ MODELS = (
     Event,
 )
 ORGANISATIONS = {"Stichting Lumen", "GGZ Rivierduinen", "Brijder Verslavingszorg", "Cliëntenraad Meedoen"}
-
-
-def _seed() -> str:
-    out = io.StringIO()
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Seed once for the module, inside a transaction that is rolled back afterwards; each test adds a savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = _seed()
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(demo, db):
-    return demo
 
 
 def _visited() -> set[int]:
@@ -279,7 +255,7 @@ def test_coordinator_sees_the_ranking_for_an_open_request(seeded, client):
 
 def test_is_idempotent(seeded):
     counts = [model.objects.count() for model in MODELS]
-    output = _seed()
+    output = seed_demo()
     assert "Vliegende Brigade: demo requests already there, nothing added." in output
     assert [model.objects.count() for model in MODELS] == counts
 
@@ -299,5 +275,5 @@ def test_is_deterministic(seeded):
     Event.objects.filter(kind=Event.Kind.BRIGADE).delete()
     VisitRequest.objects.all().delete()
     Resident.objects.filter(pk__in=direct).delete()
-    _seed()
+    seed_demo()
     assert fingerprint() == before

@@ -1,13 +1,9 @@
 import datetime
-import io
 from collections import Counter
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Max, Min
-from django.test import override_settings
 from django.utils import timezone
 
 from meedoen.accounts.models import District, DistrictMembership, MembershipRole, User
@@ -16,29 +12,9 @@ from meedoen.privacy.selectors import known_resident
 from signalering.models import Action, Discussion, Event, Meeting, MeetingSeries, Signal
 from signalering.selectors import agenda_signals, next_meeting
 from signalering.workflow import OPEN_STATUSES, Outcome, Status, can_transition
+from tests.factories.demo import seed_demo
 
 MODELS = (User, DistrictMembership, MeetingSeries, Meeting, Resident, Signal, Discussion, Action, Event)
-
-
-def _seed() -> str:
-    out = io.StringIO()
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Seed once for the module, inside a transaction that is rolled back afterwards; each test adds a savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = _seed()
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(demo, db):
-    return demo
 
 
 def test_prints_a_summary_with_counts(seeded):
@@ -220,7 +196,7 @@ def test_writes_no_access_log(seeded):
 
 def test_is_idempotent(seeded):
     counts = [model.objects.count() for model in MODELS]
-    output = _seed()
+    output = seed_demo()
     assert "nothing added" in output
     assert [model.objects.count() for model in MODELS] == counts
 
@@ -240,5 +216,5 @@ def test_is_deterministic(seeded):
     apps.get_model("brigade", "VisitRequest").objects.all().delete()  # the brigade demo's requests hold residents
     Resident.objects.all().delete()
     Meeting.objects.all().delete()
-    _seed()
+    seed_demo()
     assert fingerprint() == before

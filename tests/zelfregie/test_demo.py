@@ -1,15 +1,11 @@
 import datetime
-import io
 
-import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Sum
-from django.test import override_settings
 from django.utils import timezone
 
 from meedoen.accounts.models import User
 from meedoen.privacy.models import AccessLog
+from tests.factories.demo import seed_demo
 from zelfregie.models import (
     Activity,
     Closure,
@@ -36,27 +32,6 @@ MODELS = (
     SignUp,
     ExpectedVisitor,
 )
-
-
-def _seed() -> str:
-    out = io.StringIO()
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Seed once for the module, inside a transaction that is rolled back afterwards; each test adds a savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = _seed()
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(demo, db):
-    return demo
 
 
 def test_prints_a_summary_with_counts(seeded):
@@ -138,7 +113,7 @@ def test_writes_no_access_log(seeded):
 
 def test_is_idempotent(seeded):
     counts = [model.objects.count() for model in MODELS]
-    output = _seed()
+    output = seed_demo()
     assert "Zelfregiecentrum: demo history already there, nothing added." in output
     assert [model.objects.count() for model in MODELS] == counts
 
@@ -162,7 +137,7 @@ def test_is_deterministic(seeded):
     before = fingerprint()
     for model in (ExpectedVisitor, SignUp, Occurrence, Activity, Participant, Session):
         model.objects.all().delete()
-    _seed()
+    seed_demo()
     assert fingerprint() == before
 
 
