@@ -600,7 +600,9 @@ class _Builder:
             specs += [_Spec(self._report_time(lo, hi, skew=1.2)) for _ in range(ctx.overleg.signals - len(specs))]
             for spec in sorted(specs, key=lambda spec: spec.created):
                 story = self._story(ctx, spec)
-                story.signal.resident = self._resident(ctx, story.signal.created_at)
+                # The brigade visits a person: a signal it closed is always about a resident, not only an address.
+                needs_person = story.signal.outcome == Outcome.BRIGADE
+                story.signal.resident = self._resident(ctx, story.signal.created_at, needs_person=needs_person)
                 stories.append(story)
         self._save(stories)
 
@@ -857,10 +859,10 @@ class _Builder:
 
     # --- residents ----------------------------------------------------------------------------------------
 
-    def _resident(self, ctx: _District, created) -> Resident | None:
+    def _resident(self, ctx: _District, created, *, needs_person=False) -> Resident | None:
         """Most signals are about a known person; about one in ten residents comes back in a later signal."""
         rng = self.rng
-        if rng.random() < 0.08:
+        if rng.random() < 0.08 and not needs_person:
             return None
         known = [row for row in ctx.residents if row[1] < 3]
         if known and rng.random() < 0.12:
