@@ -454,7 +454,7 @@ class _Story:
         if decision:
             self.add(at, chair, Event.Kind.DECISION, decision, meeting=meeting.pk)
         if self.signal.first_discussed_at is None:
-            self.signal.first_discussed_at = meeting.starts_at
+            self.signal.record_first_discussion(meeting.starts_at)
         self.version += 1
         return discussion
 

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.accounts.models import District, Neighbourhood, Organisation
-from meedoen.core.workdays import add_working_days
+from meedoen.core.workdays import add_working_days, working_days_between
 from meedoen.privacy.models import Resident
 from signalering.workflow import Outcome, Status
 
@@ -163,6 +163,10 @@ class Signal(models.Model):
     next_step_due = models.DateField(_("next step due"), null=True, blank=True)
     first_discussion_due = models.DateField(_("first discussion due"))
     first_discussed_at = models.DateTimeField(_("first discussed at"), null=True, blank=True)
+    # Counted when first discussed, so that the figures take the median in the database.
+    first_discussion_working_days = models.PositiveSmallIntegerField(
+        _("working days to the first discussion"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -196,6 +200,11 @@ class Signal(models.Model):
         if self.first_discussed_at is None and self.first_discussion_due < today:
             return True
         return self.next_step_due is not None and self.next_step_due < today
+
+    def record_first_discussion(self, at: datetime.datetime) -> None:
+        self.first_discussed_at = at
+        reported = timezone.localdate(self.created_at)
+        self.first_discussion_working_days = working_days_between(reported, timezone.localdate(at))
 
     @staticmethod
     def first_discussion_deadline(reported: datetime.date, series: MeetingSeries | None) -> datetime.date:

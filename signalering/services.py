@@ -258,8 +258,8 @@ def discussion_save(
     if created:
         _event(current, user, Event.Kind.DISCUSSED, meeting=meeting.pk)
         if current.first_discussed_at is None:
-            current.first_discussed_at = meeting.starts_at
-            current.save(update_fields=["first_discussed_at"])
+            current.record_first_discussion(meeting.starts_at)
+            current.save(update_fields=["first_discussed_at", "first_discussion_working_days"])
     if (notes, decision) != (discussion.notes, discussion.decision):
         if decision and decision != discussion.decision:
             _event(current, user, Event.Kind.DECISION, decision, meeting=meeting.pk)

@@ -47,8 +47,12 @@ CHAIN_LOCK = 7513  # pg_advisory_xact_lock key: one writer extends the chain at 
 
 
 def chain_hash(previous: str, entry: AccessLog) -> str:
+    return chain_hash_of(previous, entry.content())
+
+
+def chain_hash_of(previous: str, content: bytes) -> str:
     key = settings.ACCESS_LOG_KEY.encode()
-    return hmac.new(key, previous.encode() + b"\x1e" + entry.content(), hashlib.sha256).hexdigest()
+    return hmac.new(key, previous.encode() + b"\x1e" + content, hashlib.sha256).hexdigest()
 
 
 def _write(entries: list[AccessLog]) -> None:

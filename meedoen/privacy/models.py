@@ -116,17 +116,35 @@ class AccessLog(models.Model):
 
     def content(self) -> bytes:
         """The row's content as the chain hashes it."""
-        parts = [
-            self.at.isoformat(),
-            str(self.user_id or ""),
+        return self.content_of(
+            self.at,
+            self.user_id,
             self.username,
             self.role,
             self.organisation,
-            str(self.resident_id or ""),
+            self.resident_id,
             self.object_type,
             self.object_id,
             self.action,
             self.result,
-            str(self.origin or ""),
+            self.origin,
+        )
+
+    @staticmethod
+    def content_of(
+        at, user_id, username, role, organisation, resident_id, object_type, object_id, action, result, origin
+    ) -> bytes:
+        parts = [
+            at.isoformat(),
+            str(user_id or ""),
+            username,
+            role,
+            organisation,
+            str(resident_id or ""),
+            object_type,
+            object_id,
+            action,
+            result,
+            str(origin or ""),
         ]
         return "\x1f".join(parts).encode()
