@@ -188,7 +188,18 @@ class VisitRequest(models.Model):
     class Meta:
         verbose_name = _("visit request")
         verbose_name_plural = _("visit requests")
-        indexes = [models.Index(fields=["status", "created_at"], name="visitrequest_status_created")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="visitrequest_status_created"),
+            # The figures select by these dates per period and read the included columns from the index alone.
+            models.Index(
+                fields=["closed_at"],
+                include=["district", "status", "referral", "first_contact_at"],
+                name="visitrequest_closed_figures",
+            ),
+            models.Index(
+                fields=["first_contact_at"], include=["district", "created_at"], name="visitrequest_contact_figures"
+            ),
+        ]
 
     def __str__(self):
         return _("Visit request %(number)s") % {"number": self.number}
@@ -258,6 +269,7 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["date"], include=["kind", "request"], name="contact_date_figures")]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
 

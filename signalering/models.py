@@ -167,7 +167,7 @@ class Signal(models.Model):
     first_discussion_working_days = models.PositiveSmallIntegerField(
         _("working days to the first discussion"), null=True, blank=True, editable=False
     )
-    created_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -180,9 +180,19 @@ class Signal(models.Model):
             models.Index(fields=["district", "status", "-created_at"], name="signal_district_status"),
             models.Index(fields=["lead", "status"], name="signal_lead_status"),
             models.Index(fields=["reporter", "-created_at"], name="signal_reporter_created"),
-            # The figures select by these dates per period (dashboard, quarterly report, statistics API).
-            models.Index(fields=["closed_at"], name="signal_closed_at"),
-            models.Index(fields=["first_discussed_at"], name="signal_first_discussed_at"),
+            # The figures select by these dates per period (dashboard, quarterly report, statistics API) and read
+            # the included columns from the index alone, without visiting the table.
+            models.Index(
+                fields=["created_at"],
+                include=["district", "first_discussed_at", "first_discussion_due"],
+                name="signal_created_figures",
+            ),
+            models.Index(fields=["closed_at"], include=["district", "outcome"], name="signal_closed_figures"),
+            models.Index(
+                fields=["first_discussed_at"],
+                include=["district", "first_discussion_working_days"],
+                name="signal_first_discussed_figures",
+            ),
         ]
 
     def __str__(self):

@@ -181,7 +181,8 @@ def _plan(scale: Scale, districts: list[tuple]) -> None:
                    END AS resident_id,
                    1 + floor(random() * cardinality(d.members))::int AS reporter_seat,
                    random() AS r_skip, random() AS r_close, random() AS r_count, random() AS r_outcome,
-                   random() AS r_status, random() AS r_lead, random() AS r_late
+                   random() AS r_status, random() AS r_lead, random() AS r_late, random() AS r_category,
+                   random() AS r_categories
             FROM scale_district d
             CROSS JOIN LATERAL generate_series(0, d.signals - 1) AS g(j)
             CROSS JOIN LATERAL (SELECT (%(days)s::date[])[
@@ -252,11 +253,11 @@ def _write(scale: Scale, first: int) -> None:
             + make_interval(mins => 20 + floor(p.r_late * 70)::int)
             + CASE WHEN p.r_late < 0.35 THEN make_interval(days => 3 + floor(p.r_late * 50)::int)
                    ELSE interval '0' END) END AS closed_at) y""",
-        f"""INSERT INTO signalering_signal_categories (signal_id, concerncategory_id)
-        SELECT p.id, (%(categories)s::bigint[])[1 + (r.c0 + t) %% cardinality(%(categories)s::bigint[])]
+        """INSERT INTO signalering_signal_categories (signal_id, concerncategory_id)
+        SELECT p.id, (%(categories)s::bigint[])[1 + (r.first + t) %% cardinality(%(categories)s::bigint[])]
         FROM scale_plan p
-        CROSS JOIN LATERAL (SELECT floor(random() * cardinality(%(categories)s::bigint[]))::int AS c0,
-                                   {_pick("ARRAY[1, 1, 1, 2, 2, 3]")} AS many) r
+        CROSS JOIN LATERAL (SELECT floor(p.r_category * cardinality(%(categories)s::bigint[]))::int AS first,
+                                   (ARRAY[1, 1, 1, 2, 2, 3])[1 + floor(p.r_categories * 6)::int] AS many) r
         CROSS JOIN LATERAL generate_series(0, r.many - 1) t""",
         f"""INSERT INTO signalering_discussion (meeting_id, signal_id, notes, decision, created_by_id, updated_at)
         SELECT meeting.id, p.id, {_pick("%(notes)s::text[]")}, {_pick("%(decisions)s::text[]")}, d.chair,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from meedoen.accounts.models import Role
 from meedoen.core.attention import Item, Panel, provider
-from meedoen.reports.figures import Period, brigade_figures, signal_figures, zelfregie_figures
+from meedoen.reports.figures import Period, all_figures
 from meedoen.reports.models import QuarterlyReport
 
 LIMIT = 4
@@ -40,11 +40,7 @@ def project_leader_panels(user) -> list[Panel]:
         return []
     today = timezone.localdate()
     period = Period(Period.quarter(today.year, (today.month - 1) // 3 + 1).start, today)
-    figures = {
-        "signals": signal_figures(period),
-        "brigade": brigade_figures(period),
-        "zelfregie": zelfregie_figures(period),
-    }
+    figures = all_figures(period)
     return [
         Panel(
             title=_("Figures this quarter"),

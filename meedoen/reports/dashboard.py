@@ -1,6 +1,6 @@
 """The project leader's dashboard: the figures of all three pillars for a period and a district.
 
-Aggregates only, no personal data; every figure comes from `figures.all_figures`, so the dashboard, the quarterly
+Aggregates only, no personal data; every figure comes from `figures.all_figures` (remembered for some minutes), so the dashboard, the quarterly
 report and the statistics API cannot disagree. The filter lives in the URL; bad input falls back to the default
 period with a message instead of an error.
 """
@@ -9,9 +9,10 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET
 from meedoen.accounts.access import roles
 from meedoen.accounts.models import District, Role
 from meedoen.reports import charts
-from meedoen.reports.figures import DEFINITIONS, Period, all_figures
+from meedoen.reports.figures import DEFINITIONS, Period, remembered
 
 DASHBOARD_ROLES = frozenset({Role.PROJECT_LEADER, Role.ADMIN})
 DEFAULT_PRESET = "this_quarter"
@@ -34,6 +35,22 @@ PRESETS = [
     ("last_12_months", gettext_lazy("Last 12 months")),
     ("last_18_months", gettext_lazy("Last 18 months")),
 ]
+
+
+def refresh_remembered(today: datetime.date | None = None) -> int:
+    """Count afresh what the dashboard and the API are asked most; see `figures.remembered`."""
+    today = today or timezone.localdate()
+    quarters = [preset_period("this_quarter", today), preset_period("last_quarter", today)]
+    refreshed = 0
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for key, _label in PRESETS:
+                remembered(preset_period(key, today), refresh=True)
+                refreshed += 1
+            for quarter in quarters:
+                remembered(quarter, per_district=True, refresh=True)
+                refreshed += 1
+    return refreshed
 
 
 def preset_period(key: str, today: datetime.date) -> Period:
@@ -227,7 +244,7 @@ def _bars(chart_id: str, title: str, key: str, rows: list[dict]) -> dict:
 def dashboard(request):
     today = timezone.localdate()
     period, district, preset, problems = resolve(request.GET, today)
-    figures = all_figures(period, district)
+    figures, computed_at = remembered(period, district)
     keep = {"district": district.pk} if district else {}
     presets = [
         {"key": key, "label": label, "query": urlencode({"preset": key, **keep}), "active": key == preset}
@@ -244,6 +261,7 @@ def dashboard(request):
             "period": period,
             "district": district,
             "figures": figures,
+            "computed_at": computed_at,
             "sections": _sections(figures),
         },
     )

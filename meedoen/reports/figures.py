@@ -7,14 +7,17 @@ is computed in the database, medians included, so that a figure costs one query 
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Sum
 from django.db.models.functions import ExtractIsoYear, ExtractWeek
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from brigade.models import Contact, VisitRequest
 from brigade.workflow import REFERRED_ON, Referral
-from signalering.models import Signal
+from signalering.models import ConcernCategory, Signal
 from signalering.workflow import Outcome
 from zelfregie.models import ExpectedVisitor, Occurrence, Session
 
@@ -112,110 +115,183 @@ def _rounded(median: float | None) -> int | float | None:
     return int(value) if value.is_integer() else value
 
 
-def _district(queryset, district, field: str = "district"):
-    return queryset.filter(**{field: district}) if district is not None else queryset
+class Scope:
+    """Where figures are counted: the whole city, one district, or every district at once.
+
+    Every district at once costs the same queries as one scope, grouped by district: the API needs all districts
+    to hide a district's count that would follow from the city's total and the others.
+    """
+
+    def __init__(self, district=None, *, per_district: bool = False):
+        from meedoen.accounts.models import District
+
+        self.district, self.per_district = district, per_district
+        self.keys = list(District.objects.order_by("pk").values_list("pk", flat=True)) if per_district else [None]
+
+    def rows(self, queryset, field: str, *group: str, **aggregates) -> dict[tuple, dict]:
+        """The aggregates per (district or None, *group values). A scope without rows is missing: see `get`."""
+        if self.district is not None:
+            queryset = queryset.filter(**{field: self.district})
+        names = ([field] if self.per_district else []) + list(group)
+        if not names:
+            return {(None,): queryset.aggregate(**aggregates)}
+        found = {}
+        for row in queryset.values(*names).annotate(**aggregates).order_by():
+            key = row[field] if self.per_district else None
+            found[(key, *(row[name] for name in group))] = row
+        return found
 
 
-def signal_figures(period: Period, district=None) -> dict:
-    signals = _district(Signal.objects.all(), district)
+def _get(rows: dict, key, name: str, default=0):
+    value = rows.get(key, {}).get(name)
+    return default if value is None else value
+
+
+def _grouped(rows: dict, key, name: str = "n") -> dict:
+    """{group value: aggregate} of one scope key, from rows keyed (district, group value)."""
+    return {group[1]: row[name] for group, row in rows.items() if group[0] == key}
+
+
+def signal_figures(period: Period, scope: Scope) -> dict:
+    signals = Signal.objects.all()
     reported = signals.filter(period.q("created_at"))
     closed = signals.filter(period.q("closed_at"))
-    by_outcome = dict(closed.values_list("outcome").annotate(total=Count("pk")).values_list("outcome", "total"))
-    by_category = (
-        reported.values_list("categories__name").annotate(total=Count("pk")).order_by("-total", "categories__name")
-    )
-    discussed = signals.filter(period.q("first_discussed_at")).aggregate(
-        count=Count("pk"), median=Median("first_discussion_working_days")
-    )
     # Late: discussed after the deadline, or not discussed while the deadline has passed (by now or period end).
     cutoff = min(timezone.localdate(), period.end)
     late = reported.filter(
         Q(first_discussed_at__date__gt=F("first_discussion_due"))
         | Q(first_discussed_at__isnull=True, first_discussion_due__lt=cutoff)
-    ).count()
-    new = reported.count()
-    return {
-        "new": new,
-        "closed": closed.count(),
-        "by_category": [{"name": name, "count": total} for name, total in by_category if name],
-        "by_outcome": [
-            {"key": value, "name": str(label), "count": by_outcome.get(value, 0)} for value, label in Outcome.choices
-        ],
-        "first_discussions": discussed["count"],
-        "median_working_days_to_first_discussion": _rounded(discussed["median"]),
-        "share_overdue": round(100 * late / new) if new else None,
-    }
+    )
+    new = scope.rows(reported, "district", n=Count("pk"))
+    late = scope.rows(late, "district", n=Count("pk"))
+    closed_count = scope.rows(closed, "district", n=Count("pk"))
+    by_outcome = scope.rows(closed, "district", "outcome", n=Count("pk"))
+    # By category id, named afterwards: a join less over every signal of the period.
+    by_category = scope.rows(reported.filter(categories__isnull=False), "district", "categories", n=Count("pk"))
+    names = dict(ConcernCategory.objects.values_list("pk", "name"))
+    discussed = scope.rows(
+        signals.filter(period.q("first_discussed_at")),
+        "district",
+        count=Count("pk"),
+        median=Median("first_discussion_working_days"),
+    )
+    figures = {}
+    for key in scope.keys:
+        count = _get(new, (key,), "n")
+        counts = [(names[pk], total) for pk, total in _grouped(by_category, key).items()]
+        categories = sorted(counts, key=lambda item: (-item[1], item[0]))
+        outcomes = _grouped(by_outcome, key)
+        figures[key] = {
+            "new": count,
+            "closed": _get(closed_count, (key,), "n"),
+            "by_category": [{"name": name, "count": total} for name, total in categories],
+            "by_outcome": [
+                {"key": value, "name": str(label), "count": outcomes.get(value, 0)} for value, label in Outcome.choices
+            ],
+            "first_discussions": _get(discussed, (key,), "count"),
+            "median_working_days_to_first_discussion": _rounded(_get(discussed, (key,), "median", None)),
+            "share_overdue": round(100 * _get(late, (key,), "n") / count) if count else None,
+        }
+    return figures
 
 
-def brigade_figures(period: Period, district=None) -> dict:
-    requests = _district(VisitRequest.objects.all(), district)
+def brigade_figures(period: Period, scope: Scope) -> dict:
+    requests = VisitRequest.objects.all()
     finished = requests.filter(period.q("closed_at"), status="done")
-    by_referral = dict(finished.values_list("referral").annotate(total=Count("pk")).values_list("referral", "total"))
-    contacts = _district(Contact.objects.exclude(kind=Contact.Kind.NO_ANSWER), district, "request__district")
-    first_contacts = requests.filter(period.q("first_contact_at")).aggregate(
-        count=Count("pk"), median=Median(WholeDays(F("first_contact_at") - F("created_at")))
+    contacts = Contact.objects.exclude(kind=Contact.Kind.NO_ANSWER).filter(date__gte=period.start, date__lte=period.end)
+    asked = scope.rows(requests.filter(period.q("created_at")), "district", n=Count("pk"))
+    visited = scope.rows(contacts, "request__district", n=Count("request__resident", distinct=True))
+    referred = scope.rows(finished.filter(referral__in=REFERRED_ON), "district", n=Count("pk"))
+    by_referral = scope.rows(finished, "district", "referral", n=Count("pk"))
+    first_contacts = scope.rows(
+        requests.filter(period.q("first_contact_at")),
+        "district",
+        count=Count("pk"),
+        median=Median(WholeDays(F("first_contact_at") - F("created_at"))),
     )
-    return {
-        "requests": requests.filter(period.q("created_at")).count(),
-        "residents_visited": contacts.filter(date__gte=period.start, date__lte=period.end)
-        .values("request__resident")
-        .distinct()
-        .count(),
-        "referred_on": finished.filter(referral__in=REFERRED_ON).count(),
-        "by_referral": [
-            {"key": value, "name": str(label), "count": by_referral.get(value, 0)} for value, label in Referral.choices
-        ],
-        "first_contacts": first_contacts["count"],
-        "median_days_to_first_contact": _rounded(first_contacts["median"]),
-    }
+    figures = {}
+    for key in scope.keys:
+        referrals = _grouped(by_referral, key)
+        figures[key] = {
+            "requests": _get(asked, (key,), "n"),
+            "residents_visited": _get(visited, (key,), "n"),
+            "referred_on": _get(referred, (key,), "n"),
+            "by_referral": [
+                {"key": value, "name": str(label), "count": referrals.get(value, 0)}
+                for value, label in Referral.choices
+            ],
+            "first_contacts": _get(first_contacts, (key,), "count"),
+            "median_days_to_first_contact": _rounded(_get(first_contacts, (key,), "median", None)),
+        }
+    return figures
 
 
-def zelfregie_figures(period: Period, district=None) -> dict:
-    sessions = _district(Session.objects.all(), district, "location__district").filter(
-        date__gte=period.start, date__lte=period.end
+def zelfregie_figures(period: Period, scope: Scope) -> dict:
+    sessions = Session.objects.filter(date__gte=period.start, date__lte=period.end)
+    totals = scope.rows(sessions, "location__district", visitors=Sum("visitors"), new=Sum("new_visitors"))
+    weekly = scope.rows(
+        sessions.annotate(year=ExtractIsoYear("date"), week=ExtractWeek("date")),
+        "location__district",
+        "year",
+        "week",
+        "location__name",
+        visitors=Sum("visitors"),
     )
-    totals = sessions.aggregate(visitors=Sum("visitors"), new=Sum("new_visitors"))
-    weekly = (
-        sessions.annotate(year=ExtractIsoYear("date"), week=ExtractWeek("date"))
-        .values("year", "week", "location__name")
-        .annotate(visitors=Sum("visitors"))
-        .order_by("year", "week", "location__name")
-    )
-    held = _district(Occurrence.objects.all(), district, "activity__location__district").filter(
-        date__gte=period.start, date__lte=period.end, attendance__isnull=False
-    )
-    activity = held.aggregate(dates=Count("pk"), attendance=Sum("attendance"))
-    return {
-        "visitors": totals["visitors"] or 0,
-        "new_visitors": totals["new"] or 0,
-        "visitors_per_week": [
-            {"week": f"{row['year']}-W{row['week']:02d}", "place": row["location__name"], "visitors": row["visitors"]}
-            for row in weekly
-        ],
-        "activities": activity["dates"],
-        "attendance": activity["attendance"] or 0,
-    }
+    held = Occurrence.objects.filter(date__gte=period.start, date__lte=period.end, attendance__isnull=False)
+    activity = scope.rows(held, "activity__location__district", dates=Count("pk"), attendance=Sum("attendance"))
+    figures = {}
+    for key in scope.keys:
+        weeks = sorted((group[1:], row["visitors"]) for group, row in weekly.items() if group[0] == key)
+        figures[key] = {
+            "visitors": _get(totals, (key,), "visitors"),
+            "new_visitors": _get(totals, (key,), "new"),
+            "visitors_per_week": [
+                {"week": f"{year}-W{week:02d}", "place": place, "visitors": visitors}
+                for (year, week, place), visitors in weeks
+            ],
+            "activities": _get(activity, (key,), "dates"),
+            "attendance": _get(activity, (key,), "attendance"),
+        }
+    return figures
 
 
-def path_figures(period: Period, district=None) -> dict:
-    requests = _district(VisitRequest.objects.all(), district)
-    arrived = _district(ExpectedVisitor.objects.all(), district, "location__district").filter(
+def path_figures(period: Period, scope: Scope) -> dict:
+    requests = VisitRequest.objects.all()
+    arrived = ExpectedVisitor.objects.filter(
         period.q("arrived_at"), announced_by__role__in=["brigadier", "brigade_coordinator"]
     )
+    from_signals = scope.rows(
+        requests.filter(period.q("created_at"), signal__isnull=False), "district", n=Count("signal", distinct=True)
+    )
+    referral_visits = scope.rows(
+        requests.filter(period.q("closed_at"), status="done", referral__in=REFERRED_ON).exclude(first_contact_at=None),
+        "district",
+        n=Count("pk"),
+    )
+    arrivals = scope.rows(arrived, "location__district", n=Count("pk"))
     return {
-        "signals_to_brigade": requests.filter(period.q("created_at"), signal__isnull=False)
-        .values("signal")
-        .distinct()
-        .count(),
-        "visits_to_referral": requests.filter(period.q("closed_at"), status="done", referral__in=REFERRED_ON)
-        .exclude(first_contact_at=None)
-        .count(),
-        "referrals_arrived": arrived.count(),
+        key: {
+            "signals_to_brigade": _get(from_signals, (key,), "n"),
+            "visits_to_referral": _get(referral_visits, (key,), "n"),
+            "referrals_arrived": _get(arrivals, (key,), "n"),
+        }
+        for key in scope.keys
     }
+
+
+def _compute(period: Period, scope: Scope, pillars) -> dict:
+    """{scope key: {pillar: figures}}"""
+    per_pillar = {pillar: PILLARS[pillar](period, scope) for pillar in pillars}
+    return {key: {pillar: per_pillar[pillar][key] for pillar in pillars} for key in scope.keys}
 
 
 def all_figures(period: Period, district=None) -> dict:
-    return {pillar: compute(period, district) for pillar, compute in PILLARS.items()}
+    return _compute(period, Scope(district), list(PILLARS))[None]
+
+
+def figures_per_district(period: Period, pillars=None) -> dict:
+    """{district id: figures} for every district, in one grouped query per figure."""
+    return _compute(period, Scope(per_district=True), pillars or list(PILLARS))
 
 
 # --- small counts ---------------------------------------------------------------------------------------------
@@ -322,25 +398,39 @@ def suppressed(figures: dict) -> dict:
 
 
 def public_figures(period: Period, district=None, pillars: list[str] | None = None) -> dict:
-    """Suppressed figures for the city, or for one district. A district's count is also hidden when it would follow
-    from the city's total and the other districts' counts (every district is suppressed together)."""
+    """Suppressed figures for the city, or for one district (remembered: see `remembered`). A district's count is
+    also hidden when it would follow from the city's total and the other districts' counts (every district is
+    suppressed together)."""
     pillars = pillars or list(PILLARS)
-
-    def compute(scope):
-        return {pillar: PILLARS[pillar](period, scope) for pillar in pillars}
-
     if district is None:
-        return suppressed(compute(None))
-    from meedoen.accounts.models import District
-
-    districts = list(District.objects.order_by("pk"))
-    per_district = {other.pk: _cells(compute(other)) for other in districts}
-    own = compute(district)
+        city, _ = remembered(period)
+        return suppressed({pillar: city[pillar] for pillar in pillars})
+    every, _ = remembered(period, per_district=True)
+    every = {key: {pillar: figures[pillar] for pillar in pillars} for key, figures in every.items()}
+    keys = list(every)
+    per_district = {key: _cells(figures) for key, figures in every.items()}
     own_cells = per_district[district.pk]
     hidden = _hide_in_groups(own_cells, set())
     for path in own_cells:
-        counts = [per_district[other.pk].get(path, 0) for other in districts]
-        shown = suppress_group(counts)
-        if shown[[other.pk for other in districts].index(district.pk)] == SUPPRESSED:
+        shown = suppress_group([per_district[key].get(path, 0) for key in keys])
+        if shown[keys.index(district.pk)] == SUPPRESSED:
             hidden.add(path)
-    return _apply(own, _hide_in_groups(own_cells, hidden))
+    return _apply(every[district.pk], _hide_in_groups(own_cells, hidden))
+
+
+# --- remembered figures ---------------------------------------------------------------------------------------
+
+
+def remembered(period: Period, district=None, *, per_district: bool = False, refresh: bool = False):
+    """(figures, when they were computed): `all_figures`, or with `per_district` those of every district, kept in
+    the shared cache for FIGURES_CACHE_SECONDS. At a million signals a city-wide period reads hundreds of thousands
+    of rows; the dashboard and the API read the remembered result, and a beat task refreshes the periods asked most
+    (see tasks.refresh_figures). The quarterly report computes afresh."""
+    scope = "every" if per_district else district.pk if district is not None else "city"
+    key = f"figures:{period.start}:{period.end}:{scope}:{get_language()}"
+    found = None if refresh else cache.get(key)
+    if found is None:
+        figures = figures_per_district(period) if per_district else all_figures(period, district)
+        found = (figures, timezone.now())
+        cache.set(key, found, settings.FIGURES_CACHE_SECONDS)
+    return found

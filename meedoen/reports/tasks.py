@@ -30,3 +30,12 @@ def schedule_last_quarter() -> int | None:
 def resume_reports() -> int:
     """Send again the reports whose message was lost or whose worker died."""
     return len(reporting.reports_resume())
+
+
+@shared_task(acks_late=True, soft_time_limit=540, time_limit=600)
+def refresh_figures() -> int:
+    """Every ten minutes: count afresh the city-wide figures of the dashboard's periods and every district's figures
+    of this and last quarter (the API's), in each language, so that nobody waits for them. Returns how many."""
+    from meedoen.reports.dashboard import refresh_remembered
+
+    return refresh_remembered()

@@ -56,3 +56,20 @@ def test_heartbeat_task_run_twice_keeps_one_fresh_timestamp(redis):
 def test_health_needs_no_login_and_holds_no_personal_data(client, db, redis):
     status, body = get_health(client)
     assert set(body) == {"status", "database", "broker", "worker"}
+
+
+def test_the_shared_cache_is_redis_and_a_redis_outage_is_a_miss(settings):
+    from django.core.cache import caches
+
+    from meedoen.core.cache import ForgivingRedisCache, cache_url
+
+    real = ForgivingRedisCache(cache_url(settings.REDIS_URL), {"KEY_PREFIX": "meedoen-test"})
+    real.set("answer", 42, 30)
+    assert real.get("answer") == 42
+    real.delete("answer")
+    down = ForgivingRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    assert down.get("answer", "missing") == "missing"
+    down.set("answer", 42, 30)  # skipped, not raised
+    assert down.add("answer", 42) is False
+    assert cache_url("redis+socket:///x/redis.sock") == "unix:///x/redis.sock"
+    assert caches["default"] is not None

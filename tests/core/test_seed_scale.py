@@ -16,7 +16,7 @@ from meedoen.core.workdays import add_working_days, working_days_between
 from meedoen.privacy.audit import verify_chain
 from meedoen.privacy.models import AccessLog, Resident
 from meedoen.reports.figures import Period, all_figures
-from signalering.models import Action, Discussion, Event, Meeting, Signal
+from signalering.models import Action, ConcernCategory, Discussion, Event, Meeting, Signal
 from signalering.workflow import Status
 from zelfregie.models import Session
 
@@ -93,6 +93,13 @@ def test_states_fit_the_story(scaled):
             assert signal.pk not in last
     statuses = dict(Signal.objects.values_list("status").annotate(n=Count("pk")))
     assert statuses[Status.CLOSED] > SIGNALS / 2 and statuses.get(Status.IN_PROGRESS, 0) > 0
+
+
+def test_concerns_vary_from_signal_to_signal(scaled):
+    per_signal = Signal.objects.annotate(n=Count("categories")).values_list("n", flat=True)
+    assert set(per_signal) == {1, 2, 3}
+    used = Signal.categories.through.objects.values("concerncategory").distinct().count()
+    assert used == ConcernCategory.objects.filter(active=True).count()
 
 
 def test_actions_are_done_after_they_were_agreed(scaled):

@@ -16,7 +16,7 @@ from brigade import services as brigade_services
 from meedoen.accounts.models import Role
 from meedoen.privacy.models import Resident
 from meedoen.reports import charts
-from meedoen.reports.dashboard import preset_period
+from meedoen.reports.dashboard import PRESETS, preset_period
 from meedoen.reports.figures import DEFINITIONS, Period, all_figures
 from signalering import services
 from tests.factories.brigade import make_brigadier, make_request
@@ -298,6 +298,44 @@ def test_query_count_does_not_grow_with_the_data(world, leader, django_assert_ma
     assert few == many
     with django_assert_max_num_queries(30):
         leader.get(reverse("reports:dashboard"), {**Q1_QUERY, "district": world["district"].pk})
+
+
+def test_remembered_figures_are_shown_without_counting_again(world, leader, settings):
+    settings.FIGURES_CACHE_SECONDS = 600
+    first = _queries(leader, Q1_QUERY)
+    with at("2026-02-03"):
+        make_signal(reporter=world["professional"], district=world["district"])
+    with CaptureQueriesContext(connection) as second:
+        response = leader.get(reverse("reports:dashboard"), Q1_QUERY)
+    assert len(second) <= first - 15  # the 17 figure queries are not run again
+    assert shown_figure(response.content.decode(), "figure-signals-new") == "4"  # as counted, until refreshed
+    assert 'id="dashboard-computed"' in response.content.decode()
+
+
+def test_refreshing_twice_counts_afresh_and_leaves_the_same_figures(world, leader, settings):
+    from meedoen.reports.tasks import refresh_figures
+
+    settings.FIGURES_CACHE_SECONDS = 600
+    with at("2026-02-10"):
+        assert refresh_figures() == refresh_figures() == 2 * (len(PRESETS) + 2)
+        with CaptureQueriesContext(connection) as queries:
+            response = leader.get(reverse("reports:dashboard"), {"preset": "this_quarter"})
+    assert not [query for query in queries if "signalering_signal" in query["sql"]]
+    assert shown_figure(response.content.decode(), "figure-signals-new") == str(all_figures(Q1)["signals"]["new"])
+
+
+def test_the_dashboard_works_when_the_cache_is_down(world, leader, settings):
+    settings.FIGURES_CACHE_SECONDS = 600
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "meedoen.core.cache.ForgivingRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    response = leader.get(reverse("reports:dashboard"), Q1_QUERY)
+    assert response.status_code == 200
+    assert shown_figure(response.content.decode(), "figure-signals-new") == "4"
 
 
 # --- the charts' geometry -------------------------------------------------------------------------------------

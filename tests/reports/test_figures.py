@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from brigade import services as brigade_services
 from meedoen.accounts.models import Role
-from meedoen.reports.figures import Period, all_figures, public_figures, suppress, suppress_group, suppressed
+from meedoen.reports.figures import (
+    Period,
+    all_figures,
+    figures_per_district,
+    public_figures,
+    suppress,
+    suppress_group,
+    suppressed,
+)
 from signalering import services
 from signalering.models import Signal
 from tests.factories.brigade import make_brigadier, make_request
@@ -126,6 +134,14 @@ def test_district_filter(world):
     assert figures["signals"]["new"] == 1
     assert figures["brigade"]["requests"] == 0
     assert figures["zelfregie"]["visitors"] == 0
+
+
+def test_every_district_at_once_gives_each_districts_own_figures(world):
+    every = figures_per_district(Q1)
+    assert set(every) == {world["district"].pk, world["other_district"].pk}
+    for district in (world["district"], world["other_district"]):
+        assert every[district.pk] == all_figures(Q1, district)
+    assert every[world["district"].pk]["zelfregie"]["visitors"] == 12
 
 
 def test_quarters():
