@@ -186,8 +186,8 @@ LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", 20)
 LOGIN_COOLOFF_MINUTES = envint("LOGIN_COOLOFF_MINUTES", 15)
 AXES_HANDLER = "meedoen.accounts.lockout.LoginAttemptHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
-AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_FAILURE_LIMIT = "meedoen.accounts.lockout.failure_limit"  # LOGIN_FAILURES_PER_ACCOUNT, read when used
+AXES_COOLOFF_TIME = "meedoen.accounts.lockout.cool_off"  # LOGIN_COOLOFF_MINUTES, read when used
 AXES_LOCKOUT_CALLABLE = "meedoen.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "meedoen.privacy.audit.client_address"  # the same address the access log records
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

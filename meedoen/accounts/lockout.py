@@ -1,11 +1,21 @@
 """Brute-force protection with django-axes: a limit per account and a higher one per address, and a Dutch answer."""
 
+from datetime import timedelta
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_lockout_parameters
 from django.conf import settings
 from django.contrib.auth import logout
 from django.db.models import Sum
 from django.template.response import TemplateResponse
+
+
+def failure_limit(request, credentials) -> int:
+    return settings.LOGIN_FAILURES_PER_ACCOUNT
+
+
+def cool_off(request) -> timedelta:
+    return timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES)
 
 
 class LoginAttemptHandler(AxesDatabaseHandler):

@@ -14,6 +14,8 @@ from meedoen.privacy.audit import AccessLogError, log_access
 from meedoen.privacy.middleware import access_log_unavailable
 from meedoen.privacy.models import AccessAction
 
+SESSION_STARTED_KEY = "started_at"  # set at login; else at the session's first request (the admin's login page)
+
 
 class AccessRuleMiddleware:
     """Default deny: refuse every view that does not declare an access rule (see access.py).
@@ -61,7 +63,7 @@ class SessionPolicyMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = time.time()
-            started = request.session.setdefault("started_at", now)
+            started = request.session.setdefault(SESSION_STARTED_KEY, now)
             if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
