@@ -10,8 +10,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meedoen.accounts import two_factor
 from meedoen.accounts.models import Role
+from tests import test_access_matrix as matrix
 from tests.factories.accounts import PASSWORD
 from tests.factories.two_factor import code_for_key, enrol, next_code
+
+# The matrix's objects, for the test that walks all of its URLs.
+world, signalering_world = matrix.world, matrix.signalering_world
+brigade_world, zelfregie_world = matrix.brigade_world, matrix.zelfregie_world
 
 FORCED = {
     Role.PROFESSIONAL,
@@ -284,3 +289,16 @@ class TestManagingTheSecondFactor:
             traveller.shift(11 * 60)
             response = client.get(reverse("two_factor_setup"))
         assert response.url.startswith(reverse("reauthenticate"))
+
+
+def test_every_url_of_the_matrix_waits_for_enrolment(required, client, users, world):
+    """The whole role × URL matrix: before enrolling, a professional gets nothing but the way to enrolment."""
+    client.force_login(users[Role.PROFESSIONAL])
+    open_before = {"login", "two_factor_setup", "two_factor_verify"}
+    for name, args in matrix.MATRIX:
+        if name in open_before:
+            continue
+        resolved = [arg[1:] if arg.startswith("=") else world[arg] for arg in args]
+        response = client.get(reverse(name, args=resolved))
+        assert response.status_code == 302, name
+        assert response.url.startswith(reverse("two_factor_setup")), name
