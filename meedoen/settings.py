@@ -191,7 +191,7 @@ AXES_COOLOFF_TIME = "meedoen.accounts.lockout.cool_off"  # LOGIN_COOLOFF_MINUTES
 AXES_LOCKOUT_CALLABLE = "meedoen.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "meedoen.privacy.audit.client_address"  # the same address the access log records
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code"]
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "csrfmiddlewaretoken"]
 AXES_VERBOSE = False
 
 # Security headers

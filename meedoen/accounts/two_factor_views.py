@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
@@ -39,11 +40,12 @@ def verify(request):
         _verified(request, form.check.device)
         if form.check.recovery_code_used:
             left = two_factor.recovery_codes_left(request.user)
-            messages.warning(
-                request,
-                _("You logged in with a recovery code; %(left)s are left. Make new ones on the two-factor page.")
-                % {"left": left},
+            message = ngettext(
+                "You logged in with a recovery code; %(left)s is left. Make new ones on the two-factor page.",
+                "You logged in with a recovery code; %(left)s are left. Make new ones on the two-factor page.",
+                left,
             )
+            messages.warning(request, message % {"left": left})
         return redirect(_next(request))
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)})
 
