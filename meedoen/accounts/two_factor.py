@@ -15,6 +15,7 @@ from binascii import unhexlify
 from dataclasses import dataclass
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect
@@ -220,6 +221,8 @@ def check_code(request, user, code: str) -> CodeCheck:
     A TOTP code is accepted once: django-otp refuses the time step of the last accepted code and any before it. A
     failed code counts as a failed login for django-axes, so guessing codes locks the account like guessing passwords.
     """
+    if AxesProxyHandler.is_locked(request, {"username": user.get_username()}):
+        return _failed(request, user, Failure.WRONG)  # locked meanwhile (another session): not even a right code
     code = code.strip()
     digits = code.replace(" ", "")
     if digits.isdigit() and len(digits) == 6:

@@ -121,3 +121,15 @@ def test_a_right_code_after_a_wrong_one_still_works_before_the_limit(client, fat
         client.post(reverse("two_factor_verify"), {"code": "000000"})
         traveller.shift(40)
         assert client.post(reverse("two_factor_verify"), {"code": next_code(device)}).status_code == 302
+
+
+def test_a_session_waiting_for_its_code_gets_nothing_once_the_account_is_locked(client, fatima):
+    with time_machine.travel("2026-11-23 09:00 +0100", tick=False):
+        device, _ = enrol(fatima)
+        attempt(client, "fatima", PASSWORD)  # this session now waits for the code
+        other = client.__class__()
+        for _ in range(5):
+            attempt(other, "fatima")
+        locked = client.post(reverse("two_factor_verify"), {"code": next_code(device)}, REMOTE_ADDR="192.0.2.10")
+    assert locked.status_code == 429
+    assert client.get("/").status_code == 302
