@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -82,12 +86,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "meedoen.accounts.middleware.SessionPolicyMiddleware",
+    "meedoen.accounts.middleware.TwoFactorMiddleware",
     "meedoen.accounts.middleware.AccessRuleMiddleware",
     "meedoen.privacy.middleware.AccessLogFailureMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -148,6 +156,8 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses authentication for a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -168,6 +178,34 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SECURE = PRODUCTION
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Exports and prints of personal data ask for the password (and the second factor) again when the last
+# authentication is older than this.
+REAUTH_MINUTES = envint("REAUTH_MINUTES", 10)
+
+# Two-factor authentication (django-otp: TOTP apps, recovery codes as static tokens). Required in production for every
+# role that sees personal data, the privacy officer and staff (see meedoen/accounts/two_factor.py); in development and
+# tests off by default, so the demo accounts log in with their password. A user who enrolled always verifies.
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", PRODUCTION)
+OTP_TOTP_ISSUER = "Meedoen"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP key
+RECOVERY_CODES = 10
+
+# Brute force (django-axes): lock an account after LOGIN_FAILURES_PER_ACCOUNT failed logins or two-factor codes, and an
+# address after LOGIN_FAILURES_PER_ADDRESS (higher: many people may share an office's address), each for
+# LOGIN_COOLOFF_MINUTES after the last failure. Unlock: the admin (Axes > Access attempts) or
+# `manage.py axes_reset_username <name>` / `axes_reset_ip <address>`.
+LOGIN_FAILURES_PER_ACCOUNT = envint("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = envint("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_COOLOFF_MINUTES = envint("LOGIN_COOLOFF_MINUTES", 15)
+AXES_HANDLER = "meedoen.accounts.lockout.LoginAttemptHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "meedoen.accounts.lockout.failure_limit"  # LOGIN_FAILURES_PER_ACCOUNT, read when used
+AXES_COOLOFF_TIME = "meedoen.accounts.lockout.cool_off"  # LOGIN_COOLOFF_MINUTES, read when used
+AXES_LOCKOUT_CALLABLE = "meedoen.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "meedoen.privacy.audit.client_address"  # the same address the access log records
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
 
 # Security headers
 SECURE_CONTENT_TYPE_NOSNIFF = True

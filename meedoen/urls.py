@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from meedoen.accounts.access import public
+from meedoen.accounts.two_factor import before_two_factor
 from meedoen.core import views as core_views
 
 admin.site.site_header = _("Meedoen administration")
@@ -21,6 +22,6 @@ urlpatterns = [
     path("", include("brigade.urls")),
     path("reports/", include("meedoen.reports.urls")),
     path("", include("meedoen.reports.api_urls")),  # /api/v1/ and /api/schema/
-    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("i18n/setlang/", before_two_factor(public(set_language)), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ from signalering.workflow import Outcome
 
 MEETING_WEEKS = 2
 AHEAD_WEEKS = 8  # planned meetings after today
+RUNNING = datetime.timedelta(hours=3)  # how long a meeting may last
 RESIDENTS_PER_SIGNAL = 0.8  # the rest are signals about someone already known (or only an address: 8%)
 DISTRICTS_PER_BATCH = 25  # residents are made and written this many districts at a time
 OUTCOMES = {
@@ -122,6 +123,7 @@ def _meetings(scale: Scale, districts) -> dict[int, tuple[int, int, int, datetim
     """A meeting every two weeks in every district, from the start of the history to some weeks ahead; per district
     (first id, count, how many were held, when the first was). Ids follow the dates within a district."""
     end = scale.today + datetime.timedelta(weeks=AHEAD_WEEKS)
+    held_before = scale.now - RUNNING  # a meeting that started a moment ago is not over yet
     series, rows, found = [], [], {}
     for index, district in enumerate(districts):
         weekday = 1 + index % 3  # Tuesday to Thursday
@@ -141,7 +143,7 @@ def _meetings(scale: Scale, districts) -> dict[int, tuple[int, int, int, datetim
         while day <= end:
             dates.append(aware(day, minutes))
             day += datetime.timedelta(weeks=MEETING_WEEKS)
-        found[district.pk] = (len(rows), len(dates), sum(moment < scale.now for moment in dates), dates[0])
+        found[district.pk] = (len(rows), len(dates), sum(moment < held_before for moment in dates), dates[0])
         rows += [(district.pk, moment) for moment in dates]
     MeetingSeries.objects.bulk_create(series)
     first_id = reserve_ids(Meeting, len(rows))
@@ -150,7 +152,7 @@ def _meetings(scale: Scale, districts) -> dict[int, tuple[int, int, int, datetim
         Meeting,
         ["id", "district", "starts_at", "location", "state", "minutes", "agenda_sent_at"],
         (
-            (first_id + index, district, moment, "", held if moment < scale.now else planned, "",
+            (first_id + index, district, moment, "", held if moment < held_before else planned, "",
              moment - datetime.timedelta(days=2) if moment - datetime.timedelta(days=2) < scale.now else None)
             for index, (district, moment) in enumerate(rows)
         ),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meedoen.accounts.access import roles
+from meedoen.accounts.two_factor import recent_authentication
 from meedoen.core.forms import add_service_errors, safe_next
 from meedoen.core.pdf import render_pdf
 from meedoen.privacy.audit import get_logged_or_404, log_access, log_access_many
@@ -435,6 +436,7 @@ def meeting_finish(request, pk: int):
 
 
 @roles(SIGNAL_ROLES)
+@recent_authentication
 def meeting_print(request, pk: int, document: str):
     """Agenda or minutes as PDF, with pseudonyms only."""
     if document not in ("agenda", "minutes"):

@@ -41,6 +41,11 @@ def test_production_settings_pass_the_deployment_checks():
     assert "no issues" in result.stdout
 
 
+def test_deployment_checks_report_production_without_two_factor_authentication():
+    result = manage("check", "--deploy", **PRODUCTION, TWO_FACTOR_REQUIRED="false")
+    assert "meedoen.W001" in result.stdout + result.stderr
+
+
 @pytest.mark.parametrize(
     "missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "ACCESS_LOG_KEY", "DATABASE_URL", "REDIS_URL"]
 )

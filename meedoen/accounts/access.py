@@ -12,6 +12,9 @@ ANY_ROLE = frozenset(Role.values)
 PERSONAL_DATA_ROLES = frozenset(
     {Role.PROFESSIONAL, Role.CHAIR, Role.BRIGADE_COORDINATOR, Role.BRIGADIER, Role.HOST, Role.ADMIN}
 )
+# Roles that must use two factors where TWO_FACTOR_REQUIRED is on: those that see personal data, and the privacy
+# officer, who reads the access log. Staff must too (meedoen.accounts.two_factor.required_for).
+TWO_FACTOR_ROLES = PERSONAL_DATA_ROLES | {Role.PRIVACY_OFFICER}
 
 
 def public(view: Callable) -> Callable:

@@ -6,3 +6,10 @@ class AccountsConfig(AppConfig):
     name = "meedoen.accounts"
     label = "accounts"
     verbose_name = _("Accounts and organisations")
+
+    def ready(self):
+        from django.core.checks import Tags, register
+
+        from meedoen.accounts.checks import two_factor_required_in_production
+
+        register(two_factor_required_in_production, Tags.security, deploy=True)

@@ -116,7 +116,15 @@ def seed(stdout) -> None:
 
 
 def describe_accounts() -> str:
+    from django.conf import settings
+
     lines = ["", f"Demo accounts (password for all: {DEMO_PASSWORD}):"]
     for username, role, *_ in ACCOUNTS:
         lines.append(f"  {username:<14} {Role(role).label}")
+    if settings.TWO_FACTOR_REQUIRED:
+        lines.append("Two-factor authentication is required: on first login each account sets up an authenticator app.")
+    else:
+        lines.append(
+            "Two-factor authentication is optional here (TWO_FACTOR_REQUIRED=false): set it up under Beveiliging (Security)."
+        )
     return "\n".join(lines) + "\n"

@@ -4,12 +4,17 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 
+from meedoen.accounts import two_factor
 from meedoen.accounts.access import rule_allows
 from meedoen.privacy.audit import AccessLogError, log_access
 from meedoen.privacy.middleware import access_log_unavailable
 from meedoen.privacy.models import AccessAction
+
+SESSION_STARTED_KEY = "started_at"  # set at login; else at the session's first request (the admin's login page)
 
 
 class AccessRuleMiddleware:
@@ -58,7 +63,7 @@ class SessionPolicyMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = time.time()
-            started = request.session.setdefault("started_at", now)
+            started = request.session.setdefault(SESSION_STARTED_KEY, now)
             if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
@@ -66,3 +71,23 @@ class SessionPolicyMiddleware:
         if request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class TwoFactorMiddleware:
+    """Before any page (the Django admin and the API included), a logged-in user who must use two factors but has not
+    enrolled is sent to enrolment, and one who has enrolled gives a code. Only views marked `before_two_factor` (login,
+    logout, the two-factor pages, the language switch) are open before that."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "before_two_factor", False):
+            return None
+        step = two_factor.pending_step(request)
+        if step is None:
+            return None
+        return redirect(f"{two_factor.step_url(step)}?{urlencode({'next': request.get_full_path()})}")

@@ -1,16 +1,39 @@
 """Django's authentication views, with their access rules, Dutch texts and one shared template."""
 
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.accounts import two_factor
 from meedoen.accounts.access import ANY_ROLE, public, roles
 from meedoen.accounts.forms import LoginForm
+from meedoen.accounts.middleware import SESSION_STARTED_KEY
 
 PAGE = "registration/page.html"
 
-login = public(auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True))
-logout = public(auth_views.LogoutView.as_view())
+
+class LoginView(auth_views.LoginView):
+    """The password step. Django's login() gives the session a new id; a user who has a second factor (or must
+    enrol one) goes straight on to that step, with the page they asked for kept in `next`."""
+
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        two_factor.mark_authenticated(self.request)
+        # The absolute session limit counts from here, not from the first page after logging in.
+        self.request.session[SESSION_STARTED_KEY] = self.request.session[two_factor.AUTH_TIME_KEY]
+        step = two_factor.pending_step(self.request)
+        if step is None:
+            return response
+        return HttpResponseRedirect(f"{two_factor.step_url(step)}?{urlencode({'next': self.get_success_url()})}")
+
+
+login = two_factor.before_two_factor(public(LoginView.as_view()))
+logout = two_factor.before_two_factor(public(auth_views.LogoutView.as_view()))
 password_change = roles(ANY_ROLE)(
     auth_views.PasswordChangeView.as_view(
         template_name=PAGE,

@@ -27,6 +27,7 @@ from brigade.models import VisitRequest
 from brigade.selectors import COORDINATION_ROLES, REQUESTING_ROLES, visible_requests
 from brigade.workflow import Referral, RequestStatus
 from meedoen.accounts.access import roles
+from meedoen.accounts.two_factor import recent_authentication
 from meedoen.privacy.audit import log_access, log_access_many
 from meedoen.privacy.models import AccessAction
 from signalering.filters import SignalFilter
@@ -137,6 +138,7 @@ def _concerns():
 
 @require_GET
 @roles(SIGNAL_ROLES)
+@recent_authentication
 def export_signals(request):
     """The signal list with the current filters, exactly as `signalering.views.signal_list` selects it."""
     signals = visible_signals(request.user)
@@ -201,6 +203,7 @@ def export_signals(request):
 
 @require_GET
 @roles(SIGNAL_ROLES)
+@recent_authentication
 def export_actions(request):
     """My open actions, as `signalering.views.my_actions` lists them."""
     rows = (
@@ -230,6 +233,7 @@ def export_actions(request):
 
 @require_GET
 @roles(COORDINATION_ROLES | REQUESTING_ROLES)
+@recent_authentication
 def export_requests(request):
     """The visit requests the user may see, as `brigade.views.request_list` lists them."""
     rows = (

@@ -80,15 +80,46 @@ def axe_check():
     return check
 
 
+@pytest.fixture(autouse=True)
+def two_factor_required(settings):
+    """The journeys run as in production: roles that see personal data log in with two factors."""
+    settings.TWO_FACTOR_REQUIRED = True
+
+
+def two_factor_ready(username):
+    """The user's TOTP device, enrolling them through the real service first where they must have one (as if
+    they had enrolled on an earlier day); None for a user who logs in with a password only."""
+    from meedoen.accounts import two_factor
+    from meedoen.accounts.models import User
+    from tests.factories.two_factor import enrol
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return None
+    if not two_factor.is_enrolled(user) and two_factor.required_for(user):
+        enrol(user)
+    return two_factor.totp_device(user)
+
+
 @pytest.fixture
 def login():
-    """Return a function that logs in through the login form, as a person would, and waits for the answer."""
+    """Return a function that logs in through the login form, as a person would, and waits for the answer.
+
+    Where the user has a second factor (every role that must, since the journeys run with TWO_FACTOR_REQUIRED), it
+    then types the code the user's app would show.
+    """
+    from tests.factories.two_factor import next_code
 
     def log_in(page, live_server, username, password):
+        device = two_factor_ready(username)
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label(translated("username"), exact=False).fill(username)
         page.get_by_label(translated("Password"), exact=False).fill(password)
         with page.expect_navigation():
             page.get_by_role("button", name=translated("Log in"), exact=True).click()
+        if device is not None and "/accounts/two-factor/verify/" in page.url:
+            page.get_by_label(translated("Code"), exact=False).fill(next_code(device))
+            with page.expect_navigation():
+                page.get_by_role("button", name=translated("Verify"), exact=True).click()
 
     return log_in

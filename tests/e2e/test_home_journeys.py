@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # Every link in the main navigation, per role: the brand, "Home" and the own account for all, plus what the
 # role may use. A role that sees a page it may not open, or misses one it may, fails here.
-EVERYONE = ["/", "/", "/notifications/", "/accounts/password/change/"]
+EVERYONE = ["/", "/", "/notifications/", "/accounts/two-factor/", "/accounts/password/change/"]
 SIGNALS = ["/signals/", "/signals/new/", "/meetings/", "/actions/"]
 VISIT_REQUESTS = ["/brigade/requests/"]
 COORDINATION = ["/brigade/", "/brigade/requests/", "/brigade/assessment/", "/brigade/brigadiers/"]

@@ -132,15 +132,11 @@ def test_host_counts_visitors_at_the_door_on_a_phone(page, live_server, axe_chec
         axe_check(page)
 
 
-def test_the_tap_counter_works_without_javascript(browser, live_server, host, location):
+def test_the_tap_counter_works_without_javascript(browser, live_server, login, host, location):
     session = make_session(location)
     context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="nl-NL")
     page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label(translated("username"), exact=False).fill(host.username)
-    page.get_by_label(translated("Password"), exact=False).fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name=translated("Log in"), exact=True).click()
+    login(page, live_server, host.username, PASSWORD)  # the login pages need no JavaScript either
     page.goto(f"{live_server.url}/zelfregie/sessions/{session.pk}/")
     for _ in range(2):
         with page.expect_navigation():

@@ -84,7 +84,7 @@ def test_access_log_page_query_count_does_not_grow_with_rows(client, users):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("privacy:access_log")).status_code == 200
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 8, counts
+    assert counts[0] == counts[1] <= 9, counts  # 9: one for the two-factor state of the session
 
 
 class TestChain:
