@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export XDG_RUNTIME_DIR := $(CURDIR)/var/run
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast e2e lint stop install browser messages clean
+.PHONY: run test test-fast e2e lint stop install browser messages clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ test-fast: install  # everything but the browser journeys
 
 e2e: install browser
 	$(PY) -m meedoen.stack exec $(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+# The benchmark: a million signals (BENCH_SIGNALS) under load from wrk; see meedoen/bench/__main__.py.
+bench: install
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "Install wrk (Debian: apt-get install wrk) to run the benchmark." >&2; exit 1; fi; }
+	$(PY) -m meedoen.stack exec $(PY) -m meedoen.bench $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -6,6 +6,7 @@ from brigade.models import Brigadier, Contact, Expertise, VisitRequest
 from brigade.selectors import COORDINATION_ROLES
 from brigade.workflow import Referral
 from meedoen.accounts.models import District
+from meedoen.core.forms import PlainModelChoiceField
 from signalering.forms import DateInput
 from signalering.selectors import member_districts
 from zelfregie.selectors import active_locations
@@ -70,7 +71,7 @@ class VisitRequestForm(forms.ModelForm):
 
 
 class AssignForm(forms.Form):
-    brigadier = forms.ModelChoiceField(label=_("Brigadier"), queryset=Brigadier.objects.filter(active=True))
+    brigadier = PlainModelChoiceField(label=_("Brigadier"), queryset=Brigadier.objects.filter(active=True))
 
 
 class RespondForm(forms.Form):
@@ -109,7 +110,7 @@ class CloseForm(forms.Form):
         max_length=1000,
     )
 
-    location = forms.ModelChoiceField(
+    location = PlainModelChoiceField(
         label=_("Meeting place (when referred to the Zelfregiecentrum)"), queryset=None, required=False
     )
     consent = forms.BooleanField(

@@ -5,23 +5,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.accounts.models import District, Neighbourhood, User
+from meedoen.core.forms import PlainModelChoiceField
 from signalering.models import ConcernCategory, Signal
 from signalering.selectors import member_districts, overdue_q
 from signalering.workflow import Status
+
+
+class ChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = PlainModelChoiceField
+
+
+# Beyond this many districts (administrators see all) the neighbourhood and lead lists wait for a chosen district.
+MANY_DISTRICTS = 10
 
 
 class SignalFilter(django_filters.FilterSet):
     """Filters of the signal list; they live in the URL, so a filtered list can be bookmarked and shared."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=District.objects.none())
+    district = ChoiceFilter(label=_("District"), queryset=District.objects.none())
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
-    categories = django_filters.ModelChoiceFilter(label=_("Concern"), queryset=ConcernCategory.objects.all())
+    categories = ChoiceFilter(label=_("Concern"), queryset=ConcernCategory.objects.all())
     urgency = django_filters.ChoiceFilter(label=_("Urgency"), choices=Signal.Urgency.choices)
-    neighbourhood = django_filters.ModelChoiceFilter(label=_("Neighbourhood"), queryset=Neighbourhood.objects.none())
-    lead = django_filters.ModelChoiceFilter(label=_("Lead professional"), queryset=User.objects.none())
+    neighbourhood = ChoiceFilter(label=_("Neighbourhood"), queryset=Neighbourhood.objects.none())
+    lead = ChoiceFilter(label=_("Lead professional"), queryset=User.objects.none())
     overdue = django_filters.BooleanFilter(label=_("Only overdue"), method="filter_overdue", widget=forms.CheckboxInput)
     reported_from = django_filters.DateFilter(
         label=_("Reported from"),
@@ -55,9 +64,17 @@ class SignalFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         districts = member_districts(user).order_by("name")
         self.filters["district"].queryset = districts
-        self.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(district__in=districts).order_by("name")
+        scope = districts
+        chosen = str(self.data.get("district", "")) if self.data else ""
+        if chosen.isascii() and chosen.isdigit():  # an id the user may not choose narrows to nothing
+            scope = districts.filter(pk=int(chosen))
+        elif len(districts) > MANY_DISTRICTS:
+            scope = districts.none()
+            for name in ("neighbourhood", "lead"):
+                self.filters[name].extra["help_text"] = _("Choose a district first.")
+        self.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(district__in=scope).order_by("name")
         self.filters["lead"].queryset = (
-            User.objects.filter(memberships__district__in=districts).distinct().order_by("first_name", "last_name")
+            User.objects.filter(memberships__district__in=scope).distinct().order_by("first_name", "last_name")
         )
 
     def search(self, queryset, name, value):

@@ -3,6 +3,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.accounts.models import Neighbourhood
+from meedoen.core.forms import PlainModelChoiceField
 from signalering.models import ConcernCategory, Signal
 from signalering.selectors import district_members, member_districts
 from signalering.workflow import ALLOWED_TRANSITIONS, Outcome, Status
@@ -118,7 +119,7 @@ class TransitionForm(forms.Form):
 
 class SignalUpdateForm(forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput)
-    lead = forms.ModelChoiceField(label=_("Lead professional (regievoerder)"), queryset=None, required=False)
+    lead = PlainModelChoiceField(label=_("Lead professional (regievoerder)"), queryset=None, required=False)
     next_step = forms.CharField(label=_("Next step"), required=False, max_length=300)
     next_step_due = forms.DateField(label=_("Due"), required=False, widget=DateInput())
 
@@ -150,7 +151,7 @@ class NoteForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), max_length=300)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    owner = PlainModelChoiceField(label=_("Owner"), queryset=None)
     due = forms.DateField(label=_("Due"), widget=DateInput())
 
     def __init__(self, *args, district_id: int, **kwargs):
@@ -171,11 +172,11 @@ class DiscussionForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome (when closing)"), choices=[("", "—"), *Outcome.choices], required=False
     )
-    lead = forms.ModelChoiceField(label=_("Lead professional"), queryset=None, required=False)
+    lead = PlainModelChoiceField(label=_("Lead professional"), queryset=None, required=False)
     next_step = forms.CharField(label=_("Next step"), required=False, max_length=300)
     next_step_due = forms.DateField(label=_("Next step due"), required=False, widget=DateInput())
     action_description = forms.CharField(label=_("New action"), required=False, max_length=300)
-    action_owner = forms.ModelChoiceField(label=_("Action owner"), queryset=None, required=False)
+    action_owner = PlainModelChoiceField(label=_("Action owner"), queryset=None, required=False)
     action_due = forms.DateField(label=_("Action due"), required=False, widget=DateInput())
 
     def __init__(self, *args, signal: Signal, discussion=None, members: list | None = None, **kwargs):

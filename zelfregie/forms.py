@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meedoen.core.forms import PlainModelChoiceField
 from zelfregie.models import Activity, Location, Participant
 from zelfregie.selectors import location_hosts
 from zelfregie.services import MAX_VISITORS
@@ -140,7 +141,7 @@ class ParticipantSearchForm(forms.Form):
 
 
 class SignUpForm(forms.Form):
-    participant = forms.ModelChoiceField(label=_("Participant"), queryset=Participant.objects.none())
+    participant = PlainModelChoiceField(label=_("Participant"), queryset=Participant.objects.none())
 
     def __init__(self, *args, participants, **kwargs):
         kwargs.setdefault("auto_id", "signup_%s")

@@ -32,6 +32,9 @@ class Resident(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
+    # The encrypted fields: lists that show only the pseudonym defer them, so that nothing is decrypted for nothing.
+    IDENTIFYING = ("full_name", "date_of_birth", "street", "house_number", "postcode", "phone")
+
     class Meta:
         verbose_name = _("resident")
         verbose_name_plural = _("residents")

@@ -1,10 +1,10 @@
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 
 from meedoen.accounts.access import roles
 from meedoen.accounts.models import Role
+from meedoen.core.pagination import CappedPaginator
 from meedoen.privacy.audit import log_access
 from meedoen.privacy.filters import AccessLogFilter
 from meedoen.privacy.models import AccessAction, Resident
@@ -22,7 +22,7 @@ def access_log(request):
     filterset = AccessLogFilter(request.GET or None, queryset=entries)
     if filterset.is_bound and filterset.is_valid():
         entries = filterset.qs
-    page = Paginator(_rows(entries), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(_rows(entries), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "privacy/access_log.html", {"page": page, "filter": filterset, "query": query.urlencode()})
@@ -43,5 +43,5 @@ def resident_log(request, pseudonym: str):
         request=request,
     )
     entries = _rows(access_log_for(request.user).filter(resident=resident).order_by("at", "id"))
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    page = CappedPaginator(entries, 100).get_page(request.GET.get("page"))
     return render(request, "privacy/resident_log.html", {"page": page, "pseudonym": resident.pseudonym, "query": ""})

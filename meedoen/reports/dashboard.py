@@ -6,6 +6,7 @@ period with a message instead of an error.
 """
 
 import datetime
+from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 from django import forms
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from meedoen.accounts.access import roles
 from meedoen.accounts.models import District, Role
+from meedoen.core.forms import PlainModelChoiceField
 from meedoen.reports import charts
 from meedoen.reports.figures import DEFINITIONS, Period, remembered
 
@@ -75,7 +77,7 @@ class DashboardFilter(forms.Form):
     preset = forms.ChoiceField(label=gettext_lazy("Period"), choices=PRESETS, required=False)
     start = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
     end = forms.DateField(label=gettext_lazy("Up to and including"), required=False, widget=DateInput())
-    district = forms.ModelChoiceField(
+    district = PlainModelChoiceField(
         label=gettext_lazy("District"),
         queryset=District.objects.order_by("name"),
         required=False,
@@ -121,6 +123,25 @@ def _figure(key: str, label, value, unit: str = "") -> dict:
     element_id = "figure-" + key.replace(".", "-").replace("_", "-")
     suffix = unit if unit in ("", "%") else f" {unit}"  # 67%, but 6,5 working days
     return {"key": key, "id": element_id, "label": label, "value": value, "unit": suffix, "help": DEFINITIONS[key]}
+
+
+MOST_PLACES = 6  # a chart shows at most this many meeting places; the others together as one
+
+
+def _fold_places(rows: list[dict]) -> list[dict]:
+    """The weekly visitors of the busiest places, and of all other places together: a chart of a hundred places
+    is unreadable (and slow to draw)."""
+    totals: dict[str, int] = defaultdict(int)
+    for row in rows:
+        totals[row["place"]] += row["visitors"]
+    if len(totals) <= MOST_PLACES:
+        return rows
+    busiest = sorted(totals, key=lambda place: (-totals[place], place))[: MOST_PLACES - 1]
+    others = _("Other meeting places (%(count)s)") % {"count": len(totals) - len(busiest)}
+    folded: dict[tuple, int] = defaultdict(int)
+    for row in rows:
+        folded[(row["week"], row["place"] if row["place"] in busiest else others)] += row["visitors"]
+    return [{"week": week, "place": place, "visitors": visitors} for (week, place), visitors in folded.items()]
 
 
 def _sections(figures: dict) -> list[dict]:
@@ -190,7 +211,7 @@ def _sections(figures: dict) -> list[dict]:
                 "chart": charts.column_chart(
                     "chart-zelfregie-weekly",
                     _("Visitors per week and meeting place"),
-                    zelfregie["visitors_per_week"],
+                    _fold_places(zelfregie["visitors_per_week"]),
                     column_key="week",
                     series_key="place",
                     value_key="visitors",
@@ -262,6 +283,7 @@ def dashboard(request):
             "district": district,
             "figures": figures,
             "computed_at": computed_at,
+            "preset": preset,
             "sections": _sections(figures),
         },
     )

@@ -404,3 +404,18 @@ def test_presets_are_whole_periods():
     today = datetime.date(2026, 1, 2)
     assert preset_period("last_quarter", today) == Period.quarter(2025, 4)
     assert preset_period("this_quarter", today) == Period.quarter(2026, 1)
+
+
+def test_a_chart_of_many_meeting_places_shows_the_busiest_and_the_others_together():
+    from meedoen.reports.dashboard import MOST_PLACES, _fold_places
+
+    rows = [{"week": week, "place": f"Plek {n}", "visitors": n} for week in ("2026-W01", "2026-W02") for n in range(1, 9)]
+    with translation.override("nl"):
+        folded = _fold_places(rows)
+    places = {row["place"] for row in folded}
+    assert len(places) == MOST_PLACES
+    assert {"Plek 8", "Plek 4"} <= places and "Plek 3" not in places
+    others = [row for row in folded if row["place"].startswith("Andere")]
+    assert [row["visitors"] for row in others] == [6, 6]  # places 1 to 3
+    assert sum(row["visitors"] for row in folded) == sum(row["visitors"] for row in rows)
+    assert _fold_places(rows[:MOST_PLACES]) == rows[:MOST_PLACES]

@@ -1,16 +1,20 @@
 import datetime
 import io
+import re
 
 import pypdf
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
+from meedoen.accounts.models import Role
 from meedoen.privacy.models import AccessLog
 from signalering import services
 from signalering.models import ConcernCategory, Signal
-from tests.factories.signalering import make_signal
+from tests.factories.signalering import district_with_members, make_signal
 
 
 def intake(district, **changes):
@@ -178,6 +182,7 @@ def test_list_query_count_does_not_grow_with_rows(client, professional, district
                 due=datetime.date(2020, 1, 1),
             )
             services.signal_update(signal=signal, user=professional, expected_version=None, lead=professional)
+        cache.clear()  # the filter form is kept in the cache: count its queries both times
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse(url_name)).status_code == 200
         counts.append(len(queries))
@@ -365,3 +370,32 @@ def test_a_held_meetings_minutes_are_kept(client, chair, meeting):
     client.post(url, {"minutes": "Overschreven"})
     meeting.refresh_from_db()
     assert meeting.minutes == "Eerste verslag"
+
+
+def test_a_list_of_more_than_ten_thousand_signals_is_not_counted_to_the_end(client, professional, district, monkeypatch):
+    from meedoen.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    for _ in range(5):
+        make_signal(reporter=professional, district=district)
+    client.force_login(professional)
+    content = client.get(reverse("signalering:list")).content.decode()
+    assert "Meer dan 10.000 signalen" in content
+    with translation.override("nl"):
+        assert "5 signalen" not in content
+
+
+def test_an_administrator_chooses_a_district_before_its_neighbourhoods_and_leads(client, make_user):
+    from signalering.filters import MANY_DISTRICTS
+
+    admin = make_user(role=Role.ADMIN)
+    districts = [district_with_members(make_user(role=Role.PROFESSIONAL)) for _ in range(MANY_DISTRICTS + 1)]
+    client.force_login(admin)
+    every = client.get(reverse("signalering:list")).content.decode()
+    neighbourhoods = re.search(r'<select name="neighbourhood".*?</select>', every, re.S).group(0)
+    assert neighbourhoods.count("<option") == 1  # only the empty choice
+    assert "Kies eerst een wijk." in every
+    chosen = client.get(reverse("signalering:list"), {"district": districts[0].pk}).content.decode()
+    neighbourhoods = re.search(r'<select name="neighbourhood".*?</select>', chosen, re.S).group(0)
+    assert districts[0].neighbourhoods.get().name in neighbourhoods
+    assert districts[1].neighbourhoods.get().name not in neighbourhoods
