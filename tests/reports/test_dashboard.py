@@ -409,7 +409,9 @@ def test_presets_are_whole_periods():
 def test_a_chart_of_many_meeting_places_shows_the_busiest_and_the_others_together():
     from meedoen.reports.dashboard import MOST_PLACES, _fold_places
 
-    rows = [{"week": week, "place": f"Plek {n}", "visitors": n} for week in ("2026-W01", "2026-W02") for n in range(1, 9)]
+    rows = [
+        {"week": week, "place": f"Plek {n}", "visitors": n} for week in ("2026-W01", "2026-W02") for n in range(1, 9)
+    ]
     with translation.override("nl"):
         folded = _fold_places(rows)
     places = {row["place"] for row in folded}

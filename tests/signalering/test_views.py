@@ -372,7 +372,9 @@ def test_a_held_meetings_minutes_are_kept(client, chair, meeting):
     assert meeting.minutes == "Eerste verslag"
 
 
-def test_a_list_of_more_than_ten_thousand_signals_is_not_counted_to_the_end(client, professional, district, monkeypatch):
+def test_a_list_of_more_than_ten_thousand_signals_is_not_counted_to_the_end(
+    client, professional, district, monkeypatch
+):
     from meedoen.core import pagination
 
     monkeypatch.setattr(pagination, "COUNT_CAP", 3)
