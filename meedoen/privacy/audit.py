@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from meedoen.core.bulk import copy_rows
 from meedoen.privacy.models import AccessAction, AccessLog, AccessResult
 
 logger = logging.getLogger(__name__)
@@ -25,21 +26,27 @@ def client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _entry(*, user, action, object_type, object_id, resident, allowed, request) -> AccessLog:
+# The columns of a row, in the order of AccessLog.content_of.
+FIELDS = ["at", "user_id", "username", "role", "organisation", "resident_id", "object_type", "object_id", "action",
+          "result", "origin"]  # fmt: skip
+
+
+def _values(*, user, action, object_type, object_id, resident, allowed, request) -> tuple:
+    """A row's values in the order of FIELDS."""
     authenticated = user is not None and user.is_authenticated
     organisation = getattr(user, "organisation", None) if authenticated else None
-    return AccessLog(
-        user=user if authenticated else None,
-        username=user.get_username() if authenticated else "",
-        role=getattr(user, "role", "") if authenticated else "",
-        organisation=organisation.name if organisation else "",
-        resident_id=getattr(resident, "pk", resident),
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        action=action,
-        result=AccessResult.ALLOWED if allowed else AccessResult.DENIED,
-        origin=client_address(request),
-        at=timezone.now(),
+    return (
+        timezone.now(),
+        user.pk if authenticated else None,
+        user.get_username() if authenticated else "",
+        getattr(user, "role", "") if authenticated else "",
+        organisation.name if organisation else "",
+        getattr(resident, "pk", resident),
+        object_type,
+        str(object_id or ""),
+        str(action),
+        str(AccessResult.ALLOWED if allowed else AccessResult.DENIED),
+        client_address(request),
     )
 
 
@@ -55,36 +62,37 @@ def chain_hash_of(previous: str, content: bytes) -> str:
     return hmac.new(key, previous.encode() + b"\x1e" + content, hashlib.sha256).hexdigest()
 
 
-def _write(entries: list[AccessLog]) -> None:
-    """Append rows to the chain. The advisory lock is held until the surrounding transaction commits, so the
-    next writer reads the last committed row."""
-    if not entries:
-        return
+def _write(rows: list[tuple]) -> AccessLog | None:
+    """Append rows (values in the order of FIELDS) to the chain; one row comes back saved, more are copied in bulk
+    (COPY: an export logs a million rows). The advisory lock is held until the surrounding transaction commits, so
+    the next writer reads the last committed row."""
+    if not rows:
+        return None
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
         previous = AccessLog.objects.order_by("-id").values_list("chain_hash", flat=True).first() or ""
-        for entry in entries:
-            entry.chain_hash = previous = chain_hash(previous, entry)
-        AccessLog.objects.bulk_create(entries, batch_size=1000)
+        chained = []
+        for row in rows:
+            previous = chain_hash_of(previous, AccessLog.content_of(*row))
+            chained.append((*row, previous))
+        if len(chained) == 1:
+            return AccessLog.objects.create(**dict(zip([*FIELDS, "chain_hash"], chained[0], strict=True)))
+        copy_rows(AccessLog, [*FIELDS, "chain_hash"], chained)
+    return None
 
 
 def log_access_many(*, user, action, object_type: str, objects: list[tuple[object, object]], request=None) -> None:
-    """One row per (object id, resident id) pair, written in one statement: for lists, agendas and exports."""
-    entries = [
-        _entry(
-            user=user,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            resident=resident,
-            allowed=True,
-            request=request,
-        )
-        for object_id, resident in objects
-    ]
+    """One row per (object id, resident id) pair, written at once: for lists, agendas and exports."""
+    if not objects:
+        return
+    first = _values(
+        user=user, action=action, object_type=object_type, object_id="", resident=None, allowed=True, request=request
+    )
+    rows = [(*first[:5], getattr(resident, "pk", resident), object_type, str(object_id or ""), *first[8:])
+            for object_id, resident in objects]  # fmt: skip
     try:
-        _write(entries)
+        _write(rows)
     except DatabaseError as error:
         logger.exception("Access log write failed")
         raise AccessLogError("The access log could not be written") from error
@@ -100,7 +108,7 @@ def log_access(
     allowed: bool = True,
     request=None,
 ) -> AccessLog:
-    entry = _entry(
+    row = _values(
         user=user,
         action=action,
         object_type=object_type,
@@ -110,11 +118,10 @@ def log_access(
         request=request,
     )
     try:
-        _write([entry])
+        return _write([row])
     except DatabaseError as error:
         logger.exception("Access log write failed")
         raise AccessLogError("The access log could not be written") from error
-    return entry
 
 
 def verify_chain() -> tuple[int, int | None]:
