@@ -149,7 +149,7 @@ def assignment_create(*, visit_request: VisitRequest, brigadier: Brigadier, assi
     _log(assigned_by, AccessAction.UPDATE, current, request)
     from brigade.tasks import notify_new_assignment
 
-    transaction.on_commit(lambda: notify_new_assignment.delay(assignment.pk))
+    transaction.on_commit(lambda: notify_new_assignment.delay(assignment.pk), robust=True)
     return assignment
 
 

@@ -109,7 +109,7 @@ def signal_create(
     if urgency == Signal.Urgency.URGENT:
         from signalering.tasks import notify_urgent_signal
 
-        transaction.on_commit(lambda: notify_urgent_signal.delay(signal.pk))
+        transaction.on_commit(lambda: notify_urgent_signal.delay(signal.pk), robust=True)
     return signal
 
 

@@ -62,6 +62,25 @@ def _converter(field):
     return _escaped
 
 
+def _remembering(convert, limit: int = 2000):
+    """The converter, remembering its answers for values that repeat (a user, a type, a moment shared by a batch):
+    a dictionary look-up costs less than converting again."""
+    seen: dict = {}
+
+    def remembered(value):
+        try:
+            return seen[value]
+        except KeyError:
+            text = convert(value)
+            if len(seen) < limit:
+                seen[value] = text
+            return text
+        except TypeError:  # unhashable: a list or a dictionary
+            return convert(value)
+
+    return remembered
+
+
 def columns(model, fields: Sequence[str]) -> list[str]:
     return [model._meta.get_field(name).column for name in fields]
 
@@ -70,7 +89,7 @@ def copy_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *, table: 
     """Write `rows` (tuples in the order of `fields`) into the model's table with COPY. Returns the row count."""
     table = table or model._meta.db_table
     statement = f'COPY "{table}" ({", ".join(columns(model, fields))}) FROM STDIN'
-    converters = [_converter(model._meta.get_field(name)) for name in fields]
+    converters = [_remembering(_converter(model._meta.get_field(name))) for name in fields]
     written = 0
     buffer = io.StringIO()
     with connection.cursor() as cursor:

@@ -41,7 +41,7 @@ def notify(
         return None  # already sent today
     from meedoen.notifications.tasks import send_notification_email
 
-    transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    transaction.on_commit(lambda: send_notification_email.delay(notification.pk), robust=True)
     return notification
 
 

@@ -57,9 +57,16 @@ def chain_hash(previous: str, entry: AccessLog) -> str:
     return chain_hash_of(previous, entry.content())
 
 
-def chain_hash_of(previous: str, content: bytes) -> str:
-    key = settings.ACCESS_LOG_KEY.encode()
-    return hmac.new(key, previous.encode() + b"\x1e" + content, hashlib.sha256).hexdigest()
+def chain_hash_of(previous: str, content: bytes, keyed=None) -> str:
+    """HMAC-SHA256 of the previous row's hash and this row's content; `keyed` (from `chain_key()`) saves setting
+    the key up again for every row of a large batch."""
+    digest = (keyed or chain_key()).copy()
+    digest.update(previous.encode() + b"\x1e" + content)
+    return digest.hexdigest()
+
+
+def chain_key():
+    return hmac.new(settings.ACCESS_LOG_KEY.encode(), digestmod=hashlib.sha256)
 
 
 def _write(rows: list[tuple]) -> AccessLog | None:
@@ -72,9 +79,9 @@ def _write(rows: list[tuple]) -> AccessLog | None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
         previous = AccessLog.objects.order_by("-id").values_list("chain_hash", flat=True).first() or ""
-        chained = []
+        chained, keyed = [], chain_key()
         for row in rows:
-            previous = chain_hash_of(previous, AccessLog.content_of(*row))
+            previous = chain_hash_of(previous, AccessLog.content_of(*row), keyed)
             chained.append((*row, previous))
         if len(chained) == 1:
             return AccessLog.objects.create(**dict(zip([*FIELDS, "chain_hash"], chained[0], strict=True)))

@@ -78,10 +78,12 @@ class AccessLog(models.Model):
     """
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # No index of their own: (user, at) and (resident, at) below serve every search on them.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         related_name="+",
         verbose_name=_("user"),
@@ -93,6 +95,7 @@ class AccessLog(models.Model):
         Resident,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         null=True,
         related_name="+",
         verbose_name=_("resident"),

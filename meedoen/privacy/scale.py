@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from meedoen.accounts.models import User
 from meedoen.core.bulk import copy_rows, reserve_ids
 from meedoen.core.scale import STAGED_ACCESS_LOG, Scale
-from meedoen.privacy.audit import chain_hash_of
+from meedoen.privacy.audit import chain_hash_of, chain_key
 from meedoen.privacy.crypto import encrypt
 from meedoen.privacy.models import _PSEUDONYM_ALPHABET, AccessLog, AccessResult, Resident
 
@@ -89,7 +89,7 @@ def finish(scale: Scale) -> None:
         for user in User.objects.select_related("organisation")
     }
     previous = AccessLog.objects.order_by("-id").values_list("chain_hash", flat=True).first() or ""
-    allowed, content_of = str(AccessResult.ALLOWED), AccessLog.content_of
+    allowed, content_of, keyed = str(AccessResult.ALLOWED), AccessLog.content_of, chain_key()
 
     def rows(cursor):
         nonlocal previous
@@ -97,7 +97,7 @@ def finish(scale: Scale) -> None:
             for at, user_id, resident_id, object_type, object_id, action in batch:
                 username, role, organisation = people.get(user_id, ("", "", ""))
                 values = (at, user_id, username, role, organisation, resident_id, object_type, object_id, action)
-                previous = chain_hash_of(previous, content_of(*values, allowed, None))
+                previous = chain_hash_of(previous, content_of(*values, allowed, None), keyed)
                 yield (*values, allowed, previous)
 
     fields = ["at", "user", "username", "role", "organisation", "resident", "object_type", "object_id", "action",
