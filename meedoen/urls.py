@@ -25,3 +25,5 @@ urlpatterns = [
     path("i18n/setlang/", before_two_factor(public(set_language)), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "meedoen.core.views.server_error"
