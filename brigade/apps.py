@@ -7,4 +7,5 @@ class BrigadeConfig(AppConfig):
     verbose_name = _("Flying Brigade")
 
     def ready(self):
-        from brigade import attention  # noqa: F401 - registers the home page panels
+        # Registers the home page panels and the records in the retention scheme (meedoen/privacy/records.py).
+        from brigade import attention, retention  # noqa: F401

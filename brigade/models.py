@@ -184,6 +184,8 @@ class VisitRequest(models.Model):
     created_at = models.DateTimeField(_("requested at"), default=timezone.now, db_index=True)
     first_contact_at = models.DateTimeField(_("first contact at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Set when the retention period ended (or the resident was erased): what the figures count stays, the rest went.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("visit request")

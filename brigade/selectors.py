@@ -14,28 +14,34 @@ def _active(user) -> bool:
     return user.is_authenticated and user.is_active
 
 
+def live_requests() -> QuerySet[VisitRequest]:
+    """Visit requests not yet anonymised. An anonymised request is left for the figures only."""
+    return VisitRequest.objects.filter(anonymised_at__isnull=True)
+
+
 def visible_requests(user) -> QuerySet[VisitRequest]:
     """Coordinators: all. Professionals: requests they made or that hang on a signal they may see.
-    Brigadiers: the requests of their own assignments."""
+    Brigadiers: the requests of their own assignments. Anonymised requests: nobody."""
     if not _active(user):
         return VisitRequest.objects.none()
     if user.role in COORDINATION_ROLES:
-        return VisitRequest.objects.all()
+        return live_requests()
     if user.role in REQUESTING_ROLES:
-        return VisitRequest.objects.filter(Q(requested_by=user) | Q(signal__in=visible_signals(user)))
+        return live_requests().filter(Q(requested_by=user) | Q(signal__in=visible_signals(user)))
     if user.role == Role.BRIGADIER:
-        return VisitRequest.objects.filter(assignments__brigadier__user=user).distinct()
+        return live_requests().filter(assignments__brigadier__user=user).distinct()
     return VisitRequest.objects.none()
 
 
 def assignments_for(user) -> QuerySet[Assignment]:
-    """A brigadier's own assignments; coordinators see all."""
+    """A brigadier's own assignments; coordinators see all (of requests not anonymised)."""
     if not _active(user):
         return Assignment.objects.none()
+    live = Assignment.objects.filter(request__anonymised_at__isnull=True)
     if user.role in COORDINATION_ROLES:
-        return Assignment.objects.all()
+        return live
     if user.role == Role.BRIGADIER:
-        return Assignment.objects.filter(brigadier__user=user)
+        return live.filter(brigadier__user=user)
     return Assignment.objects.none()
 
 

@@ -20,8 +20,8 @@ from brigade.models import (
 from brigade.selectors import COORDINATION_ROLES, REQUESTING_ROLES
 from brigade.workflow import OPEN_STATUSES, REFERRED_ON, Referral, RequestStatus, can_transition
 from meedoen.notifications.services import notify
-from meedoen.privacy.audit import log_access
-from meedoen.privacy.models import AccessAction
+from meedoen.privacy.audit import log_access, log_access_many
+from meedoen.privacy.models import AccessAction, Resident
 from meedoen.privacy.services import resident_find_or_create
 from signalering.models import Event
 from signalering.selectors import visible_signals
@@ -302,3 +302,56 @@ def brigadier_set_active(*, brigadier: Brigadier, user, active: bool) -> Brigadi
     brigadier.active = active
     brigadier.save(update_fields=["active"])
     return brigadier
+
+
+# --- retention -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_requests_anonymise(
+    *, resident_id: int, now: datetime.datetime, closed_before: datetime.datetime | None = None, user=None
+) -> int:
+    """Anonymise all of a resident's visit requests at once, with their assignments and contacts.
+
+    All at once, because the figure "residents visited" counts distinct residents: the requests move together to
+    one new, empty resident (a pseudonym without identifying data), so they still count as one person while nothing
+    links them to the resident any more. Kept: district, signal, urgency, status, referral, dates, assessment date,
+    who asked and who was assigned, the contacts' dates, kinds and durations. Gone: the question, the preferences,
+    the wanted expertise, the outcome note, the assessment decision, reasons for declining and contact notes.
+
+    Nothing happens unless every request of the resident is finished or cancelled (and, with `closed_before`,
+    closed before it): a request still open, or closed recently, keeps the others. Returns how many requests
+    this call anonymised.
+    """
+    requests = list(
+        VisitRequest.objects.select_for_update()
+        .filter(resident_id=resident_id, anonymised_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "status", "closed_at")
+    )
+
+    def due(status, closed_at) -> bool:
+        if status in OPEN_STATUSES or closed_at is None:
+            return False
+        return closed_before is None or closed_at < closed_before
+
+    if not requests or not all(due(status, closed_at) for _pk, status, closed_at in requests):
+        return 0
+    ids = [pk for pk, _status, _closed in requests]
+    stand_in = Resident.objects.create(anonymised_at=now)
+    claimed = VisitRequest.objects.filter(pk__in=ids, anonymised_at__isnull=True).update(
+        anonymised_at=now,
+        resident=stand_in,
+        question="",
+        preferred_gender="",
+        preferred_language="",
+        outcome_note="",
+        assessment_decision="",
+    )
+    VisitRequest.preferred_expertise.through.objects.filter(visitrequest_id__in=ids).delete()
+    Assignment.objects.filter(request_id__in=ids).update(decline_reason="")
+    Contact.objects.filter(request_id__in=ids).update(note="")
+    log_access_many(
+        user=user, action=AccessAction.DELETE, object_type="visit_request", objects=[(pk, resident_id) for pk in ids]
+    )
+    return claimed

@@ -302,7 +302,8 @@ CELERY_BEAT_SCHEDULE = {
     "plan-meetings": {"task": "signalering.tasks.plan_meetings", "schedule": crontab(hour=2, minute=30)},
     "brigade-reminders": {"task": "brigade.tasks.sweep_brigade_reminders", "schedule": crontab(minute=20)},
     "zelfregie-plan-sessions": {"task": "zelfregie.tasks.plan_sessions", "schedule": crontab(hour=2, minute=45)},
-    "zelfregie-retention": {"task": "zelfregie.tasks.sweep_retention", "schedule": crontab(hour=3, minute=15)},
+    # Nightly, in a quiet hour: every kind of record past its retention period (meedoen/privacy/records.py).
+    "retention": {"task": "meedoen.privacy.tasks.run_retention", "schedule": crontab(hour=3, minute=15)},
     # Daily: on the first working day of a quarter (or the next run, if one was missed) last quarter's report.
     "quarterly-report": {"task": "meedoen.reports.tasks.schedule_last_quarter", "schedule": crontab(hour=6, minute=30)},
     "resume-reports": {"task": "meedoen.reports.tasks.resume_reports", "schedule": crontab(minute="*/10")},

@@ -7,4 +7,5 @@ class SignaleringConfig(AppConfig):
     verbose_name = _("District signal meetings")
 
     def ready(self):
-        from signalering import attention  # noqa: F401 - registers the home page panels
+        # Registers the home page panels and the records in the retention scheme (meedoen/privacy/records.py).
+        from signalering import attention, retention  # noqa: F401

@@ -131,8 +131,10 @@ class Signal(models.Model):
         NOT_YET = "not_yet", _("not yet, will be informed")
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="signals", verbose_name=_("district"))
+    # Emptied when the signal is anonymised (a neighbourhood is small enough to point at a person); forms still
+    # require it, since the field is not blank.
     neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.PROTECT, related_name="signals", verbose_name=_("neighbourhood")
+        Neighbourhood, on_delete=models.PROTECT, related_name="signals", null=True, verbose_name=_("neighbourhood")
     )
     categories = models.ManyToManyField(ConcernCategory, related_name="signals", verbose_name=_("concerns"))
     urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.NORMAL)
@@ -170,6 +172,8 @@ class Signal(models.Model):
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Set when the retention period ended (or the resident was erased): what the figures count stays, the rest went.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

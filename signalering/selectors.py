@@ -33,13 +33,18 @@ def is_chair_of(user, district_id: int) -> bool:
     return chaired_districts(user).filter(pk=district_id).exists()
 
 
+def live_signals() -> QuerySet[Signal]:
+    """Signals not yet anonymised. An anonymised signal is left for the figures only: nobody opens it again."""
+    return Signal.objects.filter(anonymised_at__isnull=True)
+
+
 def visible_signals(user) -> QuerySet[Signal]:
     if not user.is_authenticated or not user.is_active or user.role not in SIGNAL_ROLES:
         return Signal.objects.none()
     if user.role == Role.ADMIN:
-        return Signal.objects.all()
+        return live_signals()
     # An IN list of the user's districts, not EXISTS per row: the planner then reads only those districts' rows.
-    return Signal.objects.filter(district__in=DistrictMembership.objects.filter(user=user).values("district"))
+    return live_signals().filter(district__in=DistrictMembership.objects.filter(user=user).values("district"))
 
 
 def visible_meetings(user) -> QuerySet[Meeting]:
@@ -69,7 +74,8 @@ def agenda_signals(meeting: Meeting) -> QuerySet[Signal]:
         status__in=[Status.IN_PROGRESS, Status.MONITORING], next_step_due__lte=meeting_day
     )
     return (
-        Signal.objects.filter(district_id=meeting.district_id)
+        live_signals()
+        .filter(district_id=meeting.district_id)
         .filter(discussed | due if meeting.state == Meeting.State.PLANNED else discussed)
         .distinct()
         .select_related("neighbourhood", "lead", "resident")

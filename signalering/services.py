@@ -5,12 +5,13 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meedoen.accounts.models import District
 from meedoen.core.workdays import add_working_days
-from meedoen.privacy.audit import log_access
+from meedoen.privacy.audit import log_access, log_access_many
 from meedoen.privacy.models import AccessAction, Resident
 from meedoen.privacy.services import resident_find_or_create
 from signalering.models import Action, ConcernCategory, Discussion, Event, Meeting, MeetingSeries, Signal
@@ -45,8 +46,14 @@ def _event(signal: Signal, actor, kind: str, text: str = "", **data) -> Event:
     return Event.objects.create(signal=signal, actor=actor, kind=kind, text=text, data=data)
 
 
+def _require_live(signal: Signal) -> None:
+    if signal.anonymised_at is not None:
+        raise ValidationError(_("This signal was anonymised after its retention period; it cannot be changed."))
+
+
 def _locked(signal: Signal, expected_version: int | None) -> Signal:
     current = Signal.objects.select_for_update().get(pk=signal.pk)
+    _require_live(current)
     if expected_version is not None and current.version != expected_version:
         raise SignalConflict(current)
     return current
@@ -195,6 +202,7 @@ def signal_update(
 @transaction.atomic
 def signal_add_note(*, signal: Signal, user, text: str, request=None) -> Event:
     _require_member(user, signal.district_id)
+    _require_live(signal)
     if not text.strip():
         raise ValidationError({"text": _("Write a note first.")})
     event = _event(signal, user, Event.Kind.NOTE, text.strip())
@@ -207,6 +215,7 @@ def action_create(
     *, signal: Signal, user, description: str, owner, due: datetime.date, discussion=None, request=None
 ) -> Action:
     _require_member(user, signal.district_id)
+    _require_live(signal)
     _require_member_of(signal.district_id, owner, "owner")
     action = Action(
         signal=signal, discussion=discussion, description=description, owner=owner, due=due, created_by=user
@@ -329,3 +338,41 @@ def meeting_finish(*, meeting: Meeting, user, minutes: str, request=None) -> Mee
     meeting.save()
     log_access(user=user, action=AccessAction.UPDATE, object_type="meeting", object_id=meeting.pk, request=request)
     return meeting
+
+
+# --- retention -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signal_anonymise(
+    *, signal_id: int, now: datetime.datetime, closed_before: datetime.datetime | None = None, user=None
+) -> bool:
+    """Remove a closed signal's personal content and its link to the resident; keep what the figures count.
+
+    Kept: district, categories, urgency, dates and deadlines, status and outcome, source organisation and legal
+    basis, reporter and lead, the timeline's kinds and dates. Gone: the description, the next step, the
+    neighbourhood, the resident, the notes and decisions of its discussions, its actions' texts and every text on
+    its timeline. Only a closed signal (closed before `closed_before`, when given) is claimed, so a signal that was
+    reopened meanwhile or that another run already did is left alone. Returns whether this call anonymised it.
+    """
+    due = Signal.objects.filter(pk=signal_id, status=Status.CLOSED, anonymised_at__isnull=True)
+    if closed_before is not None:
+        due = due.filter(closed_at__lt=closed_before)
+    claimed = due.select_for_update().values_list("resident_id", flat=True)
+    if not claimed:
+        return False
+    resident_id = claimed[0]
+    due.update(
+        anonymised_at=now,
+        description="",
+        next_step="",
+        next_step_due=None,
+        neighbourhood=None,
+        resident=None,
+        version=F("version") + 1,
+    )
+    Discussion.objects.filter(signal_id=signal_id).update(notes="", decision="")
+    Action.objects.filter(signal_id=signal_id).update(description="")
+    Event.objects.filter(signal_id=signal_id).update(text="")
+    log_access_many(user=user, action=AccessAction.DELETE, object_type="signal", objects=[(signal_id, resident_id)])
+    return True

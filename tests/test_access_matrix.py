@@ -64,6 +64,13 @@ MATRIX = {
     ("reauthenticate", ()): answers(200, anonymous=LOGIN),
     ("privacy:access_log", ()): answers(403, anonymous=LOGIN, privacy_officer=200),
     ("privacy:resident_log", ("pseudonym",)): answers(403, anonymous=LOGIN, privacy_officer=200),
+    # Subject access, erasure and retention (issue 7): the privacy officer only; not even the administrator.
+    ("privacy:residents", ()): answers(403, anonymous=LOGIN, privacy_officer=200),
+    ("privacy:resident", ("pseudonym",)): answers(403, anonymous=LOGIN, privacy_officer=200),
+    ("privacy:resident_export", ("pseudonym", "=json")): answers(403, anonymous=LOGIN, privacy_officer=200),
+    ("privacy:resident_export", ("pseudonym", "=pdf")): answers(403, anonymous=LOGIN, privacy_officer=200),
+    ("privacy:resident_erase", ("pseudonym",)): answers(403, anonymous=LOGIN, privacy_officer=200),
+    ("privacy:retention", ()): answers(403, anonymous=LOGIN, privacy_officer=200),
     ("notifications:inbox", ()): answers(200, anonymous=LOGIN),
     ("notifications:mark_read", ()): answers(405, anonymous=LOGIN),
     ("signalering:list", ()): signal_page(),

@@ -21,6 +21,8 @@ BAD = ["abc", "99999999999999999999", "-1", "%00", "\x00", "1e5", "' OR 1=1 --"]
         (Role.PROFESSIONAL, "/brigade/requests/", "page"),
         (Role.PRIVACY_OFFICER, "/privacy/access-log/", "pseudonym"),
         (Role.PRIVACY_OFFICER, "/privacy/access-log/", "page"),
+        (Role.PRIVACY_OFFICER, "/privacy/retention/", "page"),
+        (Role.PRIVACY_OFFICER, "/privacy/retention/", "erasures"),
         (Role.HOST, "/zelfregie/participants/", "q"),
         (Role.PROFESSIONAL, "/notifications/", "page"),
         (Role.PROJECT_LEADER, "/reports/", "start"),

@@ -7,4 +7,5 @@ class ZelfregieConfig(AppConfig):
     verbose_name = _("Self-direction centre")
 
     def ready(self):
-        from zelfregie import attention  # noqa: F401 - registers the home page panels
+        # Registers the home page panels and the records in the retention scheme (meedoen/privacy/records.py).
+        from zelfregie import attention, retention  # noqa: F401

@@ -66,7 +66,8 @@ def visible_signups(user) -> QuerySet[SignUp]:
 
 
 def visible_expected_visitors(user) -> QuerySet[ExpectedVisitor]:
-    return ExpectedVisitor.objects.filter(location__in=host_locations(user))
+    # An empty first name: forgotten after EXPECTED_DAYS (services.expected_visitors_forget), kept for the figures.
+    return ExpectedVisitor.objects.filter(location__in=host_locations(user)).exclude(first_name="")
 
 
 def expected_since(now: datetime.datetime | None = None) -> datetime.datetime:

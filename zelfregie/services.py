@@ -298,20 +298,34 @@ def _delete_participants(participants) -> list[SignUp]:
 
 
 @transaction.atomic
-def retention_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Delete participants past their retention date and expected visitors past their time. Idempotent."""
-    now = now or timezone.now()
+def participants_delete_lapsed(*, now: datetime.datetime) -> int:
+    """Delete participants whose registration lapsed: past the date they were promised when they registered.
+    Idempotent: a second run finds nobody. Returns how many were deleted."""
     participants = list(
         Participant.objects.filter(retain_until__lt=timezone.localdate(now)).values_list("pk", flat=True)
     )
-    expected = list(ExpectedVisitor.objects.filter(announced_at__lt=expected_since(now)).values_list("pk", flat=True))
     # Deleted by the system, not by a user: logged without one.
-    for object_type, ids in (("participant", participants), ("expected_visitor", expected)):
-        objects = [(pk, None) for pk in ids]
-        log_access_many(user=None, action=AccessAction.DELETE, object_type=object_type, objects=objects)
+    log_access_many(
+        user=None, action=AccessAction.DELETE, object_type="participant", objects=[(pk, None) for pk in participants]
+    )
     _delete_participants(Participant.objects.filter(pk__in=participants))
-    ExpectedVisitor.objects.filter(pk__in=expected).delete()
-    return len(participants) + len(expected)
+    return len(participants)
+
+
+@transaction.atomic
+def expected_visitors_forget(*, now: datetime.datetime) -> int:
+    """Forget the first names of expected visitors announced more than EXPECTED_DAYS ago.
+
+    The row itself stays without a name: the figure "referrals arrived" counts arrivals per period. The first name
+    is claimed by a conditional UPDATE, so a second run changes nothing. Returns how many names were forgotten.
+    """
+    due = ExpectedVisitor.objects.filter(announced_at__lt=expected_since(now)).exclude(first_name="")
+    ids = list(due.values_list("pk", flat=True))
+    forgotten = ExpectedVisitor.objects.filter(pk__in=ids).exclude(first_name="").update(first_name="")
+    log_access_many(
+        user=None, action=AccessAction.DELETE, object_type="expected_visitor", objects=[(pk, None) for pk in ids]
+    )
+    return forgotten
 
 
 # --- expected visitors ---------------------------------------------------------------------------------------

@@ -14,9 +14,3 @@ def plan_sessions() -> int:
     today = timezone.localdate()
     until = today + datetime.timedelta(weeks=services.PLAN_WEEKS)
     return services.sessions_plan(until=until, today=today) + services.occurrences_plan(until=until, today=today)
-
-
-@shared_task(acks_late=True)
-def sweep_retention() -> int:
-    """Delete participants past their retention date and expected visitors past their time."""
-    return services.retention_sweep()

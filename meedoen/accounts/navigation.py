@@ -23,6 +23,8 @@ ENTRIES = [
     ("zelfregie:activity_list", _("Activities")),
     ("zelfregie:participant_list", _("Participants")),
     ("privacy:access_log", _("Access log")),
+    ("privacy:residents", _("Subject access")),
+    ("privacy:retention", _("Retention")),
     ("reports:dashboard", _("Dashboard")),
     ("reports:quarterly", _("Quarterly reports")),
 ]

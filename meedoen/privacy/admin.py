@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from meedoen.privacy.models import Resident
+from meedoen.privacy.models import Resident, RetentionPeriod
 
 
 @admin.register(Resident)
@@ -17,6 +17,18 @@ class ResidentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionPeriod)
+class RetentionPeriodAdmin(admin.ModelAdmin):
+    """The municipality's retention periods. A kind without a row keeps its default (RetentionPeriod.DEFAULT_MONTHS);
+    the nightly sweep reads the current value, and the privacy officer's retention page shows it."""
+
+    list_display = ["kind", "months", "changed_at"]
+    readonly_fields = ["changed_at"]
 
     def has_delete_permission(self, request, obj=None):
         return False

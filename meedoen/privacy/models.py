@@ -1,6 +1,9 @@
+import datetime
 import secrets
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -154,3 +157,95 @@ class AccessLog(models.Model):
             str(origin or ""),
         ]
         return "\x1f".join(parts).encode()
+
+
+class RetentionPeriod(models.Model):
+    """How long a kind of record is kept after it was closed, before it is anonymised. Data, edited in the admin.
+
+    One installation serves one municipality, so one row per kind is that municipality's choice. A kind without a
+    row uses DEFAULT_MONTHS. Participants of a meeting place are not here: their period is set per place and promised
+    to them when they register (zelfregie Location.retention_months).
+    """
+
+    class Kind(models.TextChoices):
+        SIGNAL = "signal", _("closed signals, with their discussions, actions and timeline")
+        VISIT_REQUEST = "visit_request", _("finished or cancelled visit requests, with their assignments and contacts")
+
+    DEFAULT_MONTHS = {Kind.SIGNAL: 24, Kind.VISIT_REQUEST: 24}
+
+    kind = models.CharField(_("kind of record"), max_length=20, choices=Kind.choices, unique=True)
+    months = models.PositiveSmallIntegerField(
+        _("keep for (months after closing)"),
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_("After this many months the record is anonymised: its figures stay, its content goes."),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(months__gte=1, months__lte=240), name="retention_1_to_240_months")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.months}"
+
+    @classmethod
+    def months_for(cls, kind: str) -> int:
+        row = cls.objects.filter(kind=kind).values_list("months", flat=True).first()
+        return row if row is not None else cls.DEFAULT_MONTHS[kind]
+
+    @classmethod
+    def cutoff(cls, kind: str, now: datetime.datetime) -> datetime.datetime:
+        """Records of `kind` closed before this moment are past their period."""
+        return now - relativedelta(months=cls.months_for(kind))
+
+
+class RetentionRun(models.Model):
+    """One run of the retention sweep: when, and how many records of each kind it anonymised or deleted.
+
+    Counts only, never content, so the privacy officer can read it.
+    """
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    counts = models.JSONField(_("records per kind"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+class ResidentErasure(models.Model):
+    """A resident erased on request by the privacy officer: when, by whom, why, and how many records it touched.
+
+    The resident row stays as an empty pseudonym, so the access log about them can still be read.
+    """
+
+    resident = models.OneToOneField(
+        Resident, on_delete=models.PROTECT, related_name="erasure", verbose_name=_("resident")
+    )
+    erased_at = models.DateTimeField(_("erased at"), default=timezone.now)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("erased by")
+    )
+    reason = models.TextField(_("reason"))
+    counts = models.JSONField(_("records per kind"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-erased_at", "-pk"]
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+
+    def __str__(self):
+        return f"{self.resident_id} {self.erased_at:%Y-%m-%d}"

@@ -27,7 +27,7 @@ EXTRA_LINKS = {
     Role.HOST: ZELFREGIE,
     Role.PROJECT_LEADER: ["/reports/", "/reports/quarterly/"],
     Role.MUNICIPALITY: ["/reports/quarterly/"],
-    Role.PRIVACY_OFFICER: ["/privacy/access-log/"],
+    Role.PRIVACY_OFFICER: ["/privacy/access-log/", "/privacy/residents/", "/privacy/retention/"],
     Role.ADMIN: [*SIGNALS, *COORDINATION, *ZELFREGIE, "/reports/", "/reports/quarterly/", "/admin/"],
 }
 

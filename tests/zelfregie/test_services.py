@@ -11,6 +11,7 @@ from django.utils import timezone
 from meedoen.accounts.models import Role
 from meedoen.notifications.models import Notification
 from meedoen.privacy.models import AccessLog
+from meedoen.privacy.tasks import run_retention
 from tests.factories.zelfregie import make_activity, make_location, make_participant, make_session
 from zelfregie import services, tasks
 from zelfregie.models import (
@@ -24,6 +25,7 @@ from zelfregie.models import (
     SignUp,
     WalkInHours,
 )
+from zelfregie.selectors import visible_expected_visitors
 
 KINGS_DAY = datetime.date(2026, 4, 27)  # a Monday
 
@@ -360,20 +362,24 @@ class TestParticipants:
         for participant in (leaving, waiting):
             services.signup_create(activity=activity, participant=participant, user=host)
         Participant.objects.filter(pk=leaving.pk).update(retain_until=timezone.localdate() - datetime.timedelta(days=1))
-        assert tasks.sweep_retention.apply().get() == 1
-        assert tasks.sweep_retention.apply().get() == 0
+        assert run_retention.apply().get()["counts"]["participant"] == 1
+        assert run_retention.apply().get()["counts"]["participant"] == 0
         assert set(Participant.objects.all()) == {waiting, staying}
         assert SignUp.objects.get(participant=waiting).status == SignUp.Status.CONFIRMED
         logged = AccessLog.objects.get(object_type="participant", action="delete")
         assert (logged.object_id, logged.username) == (str(leaving.pk), "")
 
-    def test_retention_sweep_forgets_old_expected_visitors(self, location, users):
+    def test_retention_sweep_forgets_old_expected_visitors_names_and_keeps_the_rows(self, location, users, host):
         expected = services.expected_visitor_announce(
             location=location, first_name="Kees", consent=True, announced_by=users[Role.BRIGADIER]
         )
         later = timezone.now() + datetime.timedelta(days=43)
-        assert services.retention_sweep(now=later) == 1
-        assert not ExpectedVisitor.objects.filter(pk=expected.pk).exists()
+        assert services.expected_visitors_forget(now=later - datetime.timedelta(days=2)) == 0
+        assert services.expected_visitors_forget(now=later) == 1
+        assert services.expected_visitors_forget(now=later) == 0
+        expected.refresh_from_db()
+        assert expected.first_name == ""  # the row stays for the figure "referrals arrived"
+        assert not visible_expected_visitors(host).filter(pk=expected.pk).exists()
 
 
 class TestExpectedVisitors:
@@ -539,4 +545,3 @@ def test_a_real_worker_plans_the_sessions_once_when_the_task_runs_twice(worker, 
     assert first == count > 40
     assert tasks.plan_sessions.delay().get(timeout=30) == 0
     assert Session.objects.count() == count
-    assert tasks.sweep_retention.delay().get(timeout=30) == 0
