@@ -33,10 +33,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     WEB_CONCURRENCY=2 \
     FORWARDED_ALLOW_IPS=127.0.0.1,::1
 
-# WeasyPrint (PDF reports) needs Pango, HarfBuzz and at least one font at run time.
+# WeasyPrint (PDF reports) needs Pango, HarfBuzz and at least one font at run time; `manage.py backup` and
+# `restore` need pg_dump and pg_restore (Debian's PostgreSQL 15 client, the version docker-compose.yml runs).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 meedoen \
@@ -53,7 +54,8 @@ COPY --from=assets /build/node_modules/bootstrap/dist node_modules/bootstrap/dis
 # dummies that exist only for this RUN step (no ENV of the image keeps them, but `docker history` shows them, so
 # never put real keys here); collectstatic connects to neither the database nor Redis. Translations need no
 # gettext here: the compiled locale/*/LC_MESSAGES/django.mo is part of the repository (`make messages`).
-# The code stays owned by root and read-only for the app user; only var/run (beat's schedule file) is writable.
+# The code stays owned by root and read-only for the app user; only var/run (beat's schedule file) and
+# var/backups (the backup volume) are writable.
 RUN SECRET_KEY=build-only-not-a-secret \
     FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1ub3QtYS1yZWFsLWtleS0xMjM0NTY= \
     BLIND_INDEX_KEY=build-only-not-a-secret \
@@ -62,12 +64,12 @@ RUN SECRET_KEY=build-only-not-a-secret \
     REDIS_URL=redis://build.invalid:6379/0 \
     python manage.py collectstatic --noinput -v 0 \
     && python -m compileall -q meedoen signalering brigade zelfregie \
-    && mkdir -p var/run \
-    && chown meedoen:meedoen var/run
+    && mkdir -p var/run var/backups \
+    && chown meedoen:meedoen var/run var/backups
 
 USER meedoen
 EXPOSE 8000
 
 # No gunicorn access log: query strings can hold search terms; accesses to personal data are logged by the app.
-# Extra gunicorn options without rebuilding: GUNICORN_CMD_ARGS="--timeout 60".
-CMD ["gunicorn", "meedoen.wsgi", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm"]
+# --timeout 300: a streamed export of a million rows takes about a minute. Extra options: GUNICORN_CMD_ARGS.
+CMD ["gunicorn", "meedoen.wsgi", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", "--timeout", "300"]

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export XDG_RUNTIME_DIR := $(CURDIR)/var/run
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast e2e lint stop install browser messages clean bench
+.PHONY: run test test-fast e2e faults lint stop install browser messages clean bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ test: install browser
 
 test-fast: install  # everything but the browser journeys
 	$(PY) -m meedoen.stack exec $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+faults: install  # a worker killed, Redis stopped, PostgreSQL restarted (also part of make test)
+	$(PY) -m meedoen.stack exec $(PY) -m pytest -m faults $(PYTEST_ARGS)
 
 e2e: install browser
 	$(PY) -m meedoen.stack exec $(PY) -m pytest -m e2e $(PYTEST_ARGS)
