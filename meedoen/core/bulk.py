@@ -6,8 +6,8 @@ each other before any of them is written.
 """
 
 import io
-import time
 import json
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
