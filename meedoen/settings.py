@@ -105,6 +105,10 @@ if PRODUCTION:
 # Messages can name a participant or an action: keep them in the server-side session, not in a readable cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# No uploads: a file in a request is dropped unread (meedoen/core/uploads.py); other form data is capped at 2.5 MB
+# (Django's default DATA_UPLOAD_MAX_MEMORY_SIZE), above which the request gets 400.
+FILE_UPLOAD_HANDLERS = ["meedoen.core.uploads.RefuseFiles"]
+
 ROOT_URLCONF = "meedoen.urls"
 WSGI_APPLICATION = "meedoen.wsgi.application"
 

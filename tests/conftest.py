@@ -5,6 +5,8 @@ from meedoen.accounts.models import Role
 from tests.factories import UserFactory
 from tests.factories.accounts import PASSWORD
 
+pytest_plugins = ["tests.world"]
+
 
 @pytest.fixture
 def make_user(db):
