@@ -15,9 +15,6 @@ from tests import test_access_matrix as matrix
 from tests.test_settings import PRODUCTION
 
 MATRIX = matrix.MATRIX
-# The matrix's fixtures, to open its pages here.
-world, signalering_world = matrix.world, matrix.signalering_world
-brigade_world, zelfregie_world = matrix.brigade_world, matrix.zelfregie_world
 
 
 def csp(response) -> dict[str, list[str]]:

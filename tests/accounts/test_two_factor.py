@@ -14,10 +14,6 @@ from tests import test_access_matrix as matrix
 from tests.factories.accounts import PASSWORD
 from tests.factories.two_factor import code_for_key, enrol, next_code
 
-# The matrix's objects, for the test that walks all of its URLs.
-world, signalering_world = matrix.world, matrix.signalering_world
-brigade_world, zelfregie_world = matrix.brigade_world, matrix.zelfregie_world
-
 FORCED = {
     Role.PROFESSIONAL,
     Role.CHAIR,
