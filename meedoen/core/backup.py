@@ -49,8 +49,9 @@ def _connection_args() -> tuple[list[str], dict]:
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
     args = ["--dbname", db["NAME"], "--username", db.get("USER") or "postgres"]
-    if db.get("HOST"):
-        args += ["--host", urllib.parse.unquote(db["HOST"])]
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host")  # the embedded server's socket is an option
+    if host:
+        args += ["--host", urllib.parse.unquote(host)]
     if db.get("PORT"):
         args += ["--port", str(db["PORT"])]
     return args, env

@@ -49,7 +49,7 @@ def wait_for(condition, what: str, seconds: float = DEADLINE):
 def database_url_of_tests() -> str:
     """The test database as a URL, for processes of our own."""
     db = connection.settings_dict
-    host = db["HOST"] or ""
+    host = db["HOST"] or db["OPTIONS"].get("host", "")  # the embedded server's socket is an option
     auth = urllib.parse.quote(db["USER"] or "postgres") + (
         ":" + urllib.parse.quote(db["PASSWORD"]) if db["PASSWORD"] else ""
     )
