@@ -179,13 +179,11 @@ class DiscussionForm(forms.Form):
     action_owner = PlainModelChoiceField(label=_("Action owner"), queryset=None, required=False)
     action_due = forms.DateField(label=_("Action due"), required=False, widget=DateInput())
 
-    def __init__(self, *args, signal: Signal, discussion=None, members: list | None = None, **kwargs):
+    def __init__(self, *args, signal: Signal, discussion=None, **kwargs):
         kwargs.setdefault("prefix", f"item-{signal.pk}")
         super().__init__(*args, **kwargs)
         for name in ("lead", "action_owner"):
             self.fields[name].queryset = district_members(signal.district_id)
-            if members is not None:  # one list for every item on the agenda page, instead of a query per item
-                self.fields[name].choices = [("", "---------"), *((user.pk, str(user)) for user in members)]
         allowed = {signal.status, *ALLOWED_TRANSITIONS[signal.status]}
         self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
         self.initial.update(

@@ -77,7 +77,8 @@ MATRIX = {
     ("signalering:action_done", ("action",)): signal_page(405),
     ("signalering:meetings", ()): signal_page(),
     ("signalering:meeting", ("meeting",)): signal_page(),
-    ("signalering:meeting_item", ("meeting", "signal")): signal_page(405),
+    # Opening an agenda item to record it: the chair of the district (and admins); a member gets 404.
+    ("signalering:meeting_item", ("meeting", "signal")): signal_page() | {Role.PROFESSIONAL: 404},
     ("signalering:meeting_finish", ("meeting",)): signal_page(405),
     ("signalering:meeting_print", ("meeting", "=agenda")): signal_page(),
     # Vliegende Brigade: coordinators (and admins) city-wide; professionals their own requests; brigadiers their

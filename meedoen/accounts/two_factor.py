@@ -21,12 +21,13 @@ from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meedoen.accounts.access import TWO_FACTOR_ROLES
+from meedoen.core import forms
 
 AUTH_TIME_KEY = "authenticated_at"  # session key: when the user last gave their password (and second factor)
 SETUP_KEY = "two_factor_setup_key"  # session key: the TOTP key being enrolled, until the first code confirms it
@@ -98,10 +99,8 @@ def authenticated_within(request, minutes: int) -> bool:
 
 
 def safe_next(request, default: str = "home") -> str:
-    """The `next` address (posted, or in the query) if it stays on this site, else the URL named `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    return target if target and allowed else reverse(default)
+    """The `next` address if it is a path on this site, else the URL named `default`."""
+    return forms.safe_next(request, reverse(default))
 
 
 def recent_authentication(view):
@@ -147,7 +146,7 @@ def qr_data_uri(device: TOTPDevice) -> str:
 def first_code_step(key: str, code: str, tolerance: int = 1) -> int | None:
     """The time step at which `code` is valid for `key` (within `tolerance` steps), or None."""
     code = code.strip().replace(" ", "")
-    if not code.isdigit():
+    if not (code.isascii() and code.isdigit()):  # "¹" is a digit to str.isdigit, not to int()
         return None
     totp = TOTP(unhexlify(key))
     totp.time = time.time()
@@ -225,7 +224,7 @@ def check_code(request, user, code: str) -> CodeCheck:
         return _failed(request, user, Failure.WRONG)  # locked meanwhile (another session): not even a right code
     code = code.strip()
     digits = code.replace(" ", "")
-    if digits.isdigit() and len(digits) == 6:
+    if digits.isascii() and digits.isdigit() and len(digits) == 6:
         device = totp_device(user)
         if device is not None:
             if not device.verify_is_allowed()[0]:

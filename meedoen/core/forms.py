@@ -1,5 +1,7 @@
 """Small helpers the pillars' forms and views share."""
 
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.forms import ModelChoiceField
 from django.forms.models import ModelChoiceIterator
@@ -16,10 +18,12 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 
 def safe_next(request, default: str) -> str:
-    """The posted `next` address if it stays on this site, else `default`."""
-    target = request.POST.get("next", "")
+    """The `next` address (posted, or in the query) if it is a page of this site, else `default`.
+
+    Its path must be absolute: `redirect()` takes a bare word ("0") for the name of a view, which is not found."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
     allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-    return target if target and allowed else default
+    return target if allowed and urlsplit(target).path.startswith("/") else default
 
 
 class PlainChoiceIterator(ModelChoiceIterator):

@@ -114,10 +114,11 @@ class TestEnrolment:
         assert two_factor.key_text(key).replace(" ", "") in content.replace(" ", "")
         assert "no-store" in page["Cache-Control"]
 
-    def test_a_wrong_first_code_is_refused_in_dutch(self, required, client, users):
+    @pytest.mark.parametrize("code", ["000000", "¹²³⁴⁵⁶"])  # superscripts are digits to str.isdigit, not to int()
+    def test_a_wrong_first_code_is_refused_in_dutch(self, required, client, users, code):
         client.force_login(users[Role.BRIGADIER])
         client.get(reverse("two_factor_setup"))
-        response = client.post(reverse("two_factor_setup"), {"code": "000000"})
+        response = client.post(reverse("two_factor_setup"), {"code": code})
         assert response.status_code == 200
         assert "Deze code klopt niet" in response.content.decode()
         assert not TOTPDevice.objects.exists()

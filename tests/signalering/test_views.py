@@ -130,7 +130,9 @@ class TestAccess:
         signal = make_signal(reporter=professional, district=district)
         client.force_login(professional)
         url = reverse("signalering:meeting_item", args=[meeting.pk, signal.pk])
+        assert client.get(url).status_code == 404
         assert client.post(url, {}).status_code == 404
+        assert "Discuss item" not in client.get(reverse("signalering:meeting", args=[meeting.pk])).content.decode()
 
 
 class TestList:
@@ -237,6 +239,33 @@ class TestSignalPage:
 
 
 class TestMeetingPage:
+    def test_the_agenda_shows_items_closed_and_the_chair_opens_one(
+        self, client, chair, professional, district, meeting
+    ):
+        first = make_signal(reporter=professional, district=district)
+        second = make_signal(reporter=professional, district=district)
+        client.force_login(chair)
+        page = client.get(reverse("signalering:meeting", args=[meeting.pk]))
+        url = reverse("signalering:meeting_item", args=[meeting.pk, first.pk])
+        assert page.content.decode().count("<textarea") == 1  # the general minutes only
+        assert f'hx-get="{url}"' in page.content.decode()
+
+        fragment = client.get(url, HTTP_HX_REQUEST="true")
+        assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
+        assert fragment.context["item"]["form"].prefix == f"item-{first.pk}"
+        assert AccessLog.objects.filter(action="read", object_type="signal", object_id=first.pk).exists()
+
+        # Without JavaScript the link shows the meeting page with that item open.
+        whole = client.get(url)
+        assert whole.status_code == 200
+        assert [(item["signal"], "form" in item) for item in whole.context["items"]] == [(first, True), (second, False)]
+
+    def test_an_item_not_on_the_agenda_is_not_opened(self, client, chair, professional, district, meeting):
+        signal = make_signal(reporter=professional, district=district)
+        Signal.objects.filter(pk=signal.pk).update(status="in_progress", next_step_due=datetime.date(2099, 1, 1))
+        client.force_login(chair)
+        assert client.get(reverse("signalering:meeting_item", args=[meeting.pk, signal.pk])).status_code == 404
+
     def test_chair_saves_an_item_in_place_with_htmx(self, client, chair, professional, district, meeting):
         signal = make_signal(reporter=professional, district=district)
         client.force_login(chair)
@@ -252,6 +281,8 @@ class TestMeetingPage:
         response = client.post(url, data, HTTP_HX_REQUEST="true")
         assert response.status_code == 200
         assert "<html" not in response.content.decode()  # a fragment
+        assert response.context["item"]["form"] is None  # saved: the item closes, showing what was recorded
+        assert "Afsluiten" in response.content.decode()
         signal.refresh_from_db()
         assert (signal.status, signal.outcome) == ("closed", "elsewhere")
 
@@ -324,6 +355,12 @@ def test_marking_an_action_done_never_redirects_off_site(client, professional, d
     client.force_login(professional)
     response = client.post(reverse("signalering:action_done", args=[action.pk]), {"next": "/\\evil.example/"})
     assert response.url == reverse("signalering:my_actions")
+    for word in ["0", "home", "javascript:alert(1)"]:  # a bare word would be taken for the name of a view
+        action = services.action_create(
+            signal=signal, user=professional, description="Appen", owner=professional, due=datetime.date(2027, 1, 1)
+        )
+        response = client.post(reverse("signalering:action_done", args=[action.pk]), {"next": word})
+        assert response.url == reverse("signalering:my_actions")
     action = services.action_create(
         signal=signal, user=professional, description="Mailen", owner=professional, due=datetime.date(2027, 1, 1)
     )

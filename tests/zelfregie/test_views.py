@@ -262,6 +262,7 @@ class TestExpected:
             ("/\\evil.example/", False),
             ("https://evil.example/", False),
             ("javascript:alert(1)", False),
+            ("0", False),  # a bare word would be taken for the name of a view
         ],
     )
     def test_after_noting_an_arrival_the_host_goes_back_only_within_the_site(
