@@ -20,6 +20,7 @@ from itertools import islice
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.http import StreamingHttpResponse
@@ -157,14 +158,11 @@ def _among(ids) -> RawSQL:
 
 def _concerns(signal_ids: list[int]) -> dict[int, str]:
     """Each signal's concerns in the order the list shows them, as one text."""
-    through = Signal.categories.through.objects.filter(signal_id__in=_among(signal_ids))
-    rows = through.order_by("signal_id", "concerncategory__position", "concerncategory__name").values_list(
-        "signal_id", "concerncategory__name"
+    names = StringAgg(
+        "concerncategory__name", delimiter=", ", order_by=("concerncategory__position", "concerncategory__name")
     )
-    found: dict[int, list[str]] = {}
-    for signal_id, name in rows:
-        found.setdefault(signal_id, []).append(name)
-    return {signal_id: ", ".join(names) for signal_id, names in found.items()}
+    through = Signal.categories.through.objects.filter(signal_id__in=_among(signal_ids))
+    return dict(through.values("signal_id").annotate(names=names).values_list("signal_id", "names").order_by())
 
 
 @require_GET
