@@ -73,3 +73,26 @@ class QuarterlyReport(models.Model):
 
     def file_name(self, fmt: str) -> str:
         return f"meedoen-kwartaalrapportage-{self.year}-K{self.quarter}.{fmt}"
+
+
+class ConcernMonth(models.Model):
+    """How many signals reported in a month in a district name a concern: kept up to date by the database itself.
+
+    A trigger on the signals' concerns (migration 0002) adds one when a concern is given to a signal and takes one
+    off when it is taken away; a signal's district and report date never change after it is made. The dashboard
+    counts the whole months of a period from here and only the days at its edges from the signals: counting the
+    concerns of 18 months of a million signals took 400 ms.
+    """
+
+    month = models.DateField()  # the first day, in the site's time zone
+    district = models.ForeignKey("accounts.District", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey("signalering.ConcernCategory", on_delete=models.CASCADE, related_name="+")
+    signals = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "district", "category"], name="concern_month_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.district_id} {self.category_id}: {self.signals}"

@@ -8,6 +8,7 @@ from django.db import connection
 from meedoen.accounts.models import District
 from meedoen.core.bulk import checks_afterwards
 from meedoen.core.scale import Scale
+from meedoen.reports import rollups
 
 
 def _scale_modules():
@@ -42,12 +43,13 @@ class Command(BaseCommand):
         scale = Scale(signals=signals, years=years, seed=seed, stdout=self.stdout)
         scale.create_staging()
         modules = list(_scale_modules())
-        with checks_afterwards():
+        with checks_afterwards(), rollups.trigger_off():
             for step in ("seed", "finish"):
                 for module in modules:
                     if hasattr(module, step):
                         getattr(module, step)(scale)
             scale.say("Checking foreign keys and building indexes …")
+        rollups.rebuild()
         with connection.cursor() as cursor:
             # VACUUM as well: it marks the freshly loaded pages all-visible, so that counts read only the indexes
             # (as autovacuum would make them after a while in production). It cannot run inside a transaction,
