@@ -75,6 +75,16 @@ def test_the_database_counts_concerns_as_they_are_given_and_taken_away(spread):
     assert months_table() == counted_by_hand()
 
 
+def test_a_signal_moved_to_another_month_or_district_takes_its_concerns_along(spread):
+    moved = spread["signals"][1]  # two concerns
+    Signal.objects.filter(pk=moved.pk).update(created_at=local("2026-09-09 09:00"))
+    assert months_table() == counted_by_hand()
+    Signal.objects.filter(pk=moved.pk).update(district=spread["districts"][0], urgency=2)
+    assert months_table() == counted_by_hand()
+    Signal.objects.filter(pk=moved.pk).update(urgency=3)  # neither date nor district: nothing moves
+    assert months_table() == counted_by_hand()
+
+
 def test_a_bulk_load_without_the_trigger_is_counted_by_rebuild(spread):
     with connection.cursor() as cursor:  # the test's own transaction: check its foreign keys now, or no ALTER TABLE
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
