@@ -33,11 +33,14 @@ run: install
 	$(PY) -m meedoen.stack run
 
 # Two runs: every test but the fault tests spread over the cores (pytest-xdist), then the fault tests on their own,
-# since they stop Redis and restart PostgreSQL under whatever else runs. Exit status 5 is "no test selected".
+# since they stop Redis and restart PostgreSQL under whatever else runs. TEST_MARK narrows both (a marker
+# expression, e.g. TEST_MARK="not e2e"; a -m in PYTEST_ARGS would replace the split). Exit status 5 is "no test
+# selected" (a PYTEST_ARGS path with no fault test in it, say).
 TEST_WORKERS ?= auto
+marked = $(if $(TEST_MARK),($(TEST_MARK)) and ,)
 test: install browser
-	$(PY) -m meedoen.stack exec $(PY) -m pytest -n $(TEST_WORKERS) -m "not faults" $(PYTEST_ARGS)
-	$(PY) -m meedoen.stack exec $(PY) -m pytest -m faults $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m meedoen.stack exec $(PY) -m pytest -n $(TEST_WORKERS) -m "$(marked)not faults" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(PY) -m meedoen.stack exec $(PY) -m pytest -m "$(marked)faults" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-fast: install  # everything but the browser journeys
 	$(PY) -m meedoen.stack exec $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)

@@ -315,6 +315,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "run" / "celerybeat-schedule")
 WORKER_HEARTBEAT_MAX_AGE = envint("WORKER_HEARTBEAT_MAX_AGE", 90)
+WORKER_HEARTBEAT_KEY = "meedoen:worker-heartbeat"  # in Redis: when a worker last said it was alive
 
 LOGGING = {
     "version": 1,

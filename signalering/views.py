@@ -380,9 +380,12 @@ def meeting_item(request, pk: int, signal_pk: int):
         signal = _agenda(meeting).filter(pk=signal.pk).first()
         if signal is None:  # not (or no longer) on this agenda
             raise Http404
-        form = DiscussionForm(signal=signal, discussion=discussion)
-        form.fields["notes"].widget.attrs["autofocus"] = True  # the chair starts typing where the item opened
-        item = {"signal": signal, "discussion": discussion, "form": form}
+        if "close" in request.GET:  # "close without saving" (htmx): the item as it was, focus on its link
+            item = {"signal": signal, "discussion": discussion, "form": None, "focus": True}
+        else:
+            form = DiscussionForm(signal=signal, discussion=discussion)
+            form.fields["notes"].widget.attrs["autofocus"] = True  # the chair starts typing where the item opened
+            item = {"signal": signal, "discussion": discussion, "form": form}
         if not request.htmx:
             return _render_meeting(request, meeting, current=item)
         context = {"item": item, "meeting": meeting, "chair": True, "today": timezone.localdate()}
@@ -426,7 +429,7 @@ def meeting_item(request, pk: int, signal_pk: int):
         messages.success(request, _("Item %(number)s is saved.") % {"number": signal.number})
         return redirect(f"{reverse('signalering:meeting', args=[pk])}#item-{signal.pk}")
     signal = _agenda(meeting).filter(pk=signal.pk).first() or signal
-    item = {"signal": signal, "discussion": discussion, "form": None if saved else form, "saved": saved}
+    item = {"signal": signal, "discussion": discussion, "form": None if saved else form, "saved": saved, "focus": saved}
     if not request.htmx:
         message = _("Item %(number)s is not saved; see the messages at the item.") % {"number": signal.number}
         messages.error(request, message)

@@ -107,7 +107,8 @@ def copy_rows(model, fields: Sequence[str], rows: Iterable[Sequence], *, table: 
 def _column(convert, values: tuple) -> list[str]:
     """A column as COPY text, converted a column at a time: in a batch of access-log rows most columns hold one
     value (the user, the moment, the action), converted once."""
-    if values.count(values[0]) == len(values):
+    # Equal and of one type: 1, 1.0 and True are equal in Python but not the same text.
+    if values.count(values[0]) == len(values) and len(set(map(type, values))) == 1:
         return [convert(values[0])] * len(values)
     return list(map(convert, values))
 

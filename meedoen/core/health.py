@@ -7,8 +7,6 @@ from django.db import DatabaseError, connection
 
 from meedoen.embedded import redis_client
 
-HEARTBEAT_KEY = "meedoen:worker-heartbeat"
-
 
 def database_state() -> str:
     try:
@@ -20,7 +18,7 @@ def database_state() -> str:
 
 
 def record_heartbeat() -> None:
-    redis_client(settings.REDIS_URL).set(HEARTBEAT_KEY, f"{time.time():.0f}", ex=3600)
+    redis_client(settings.REDIS_URL).set(settings.WORKER_HEARTBEAT_KEY, f"{time.time():.0f}", ex=3600)
 
 
 def broker_and_worker_state() -> tuple[str, str]:
@@ -29,7 +27,7 @@ def broker_and_worker_state() -> tuple[str, str]:
     try:
         client = redis_client(settings.REDIS_URL)
         client.ping()
-        beat = client.get(HEARTBEAT_KEY)
+        beat = client.get(settings.WORKER_HEARTBEAT_KEY)
     except (redis.RedisError, OSError):
         return "unavailable", "unknown"
     if beat is None:

@@ -1,4 +1,8 @@
-"""Counts the database keeps up to date itself, for figures that would otherwise read too many rows (ConcernMonth)."""
+"""Counts the database keeps up to date itself, for figures that would otherwise read too many rows (ConcernMonth).
+
+The triggers' months are taken in the time zone that was set when they were created (migration 0002). After a
+change of TIME_ZONE, create them again and count afresh: `DROP_TRIGGER_SQL`, `create_trigger_sql()`, `rebuild()`.
+"""
 
 import re
 from collections.abc import Iterator

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from meedoen.core import health
@@ -11,9 +12,9 @@ from meedoen.embedded import redis_client
 @pytest.fixture
 def redis(settings):
     client = redis_client(settings.REDIS_URL)
-    client.delete(health.HEARTBEAT_KEY)
+    client.delete(settings.WORKER_HEARTBEAT_KEY)
     yield client
-    client.delete(health.HEARTBEAT_KEY)
+    client.delete(settings.WORKER_HEARTBEAT_KEY)
 
 
 def get_health(client):
@@ -33,7 +34,7 @@ def test_degraded_without_a_worker_heartbeat(client, db, redis):
 
 
 def test_degraded_when_the_heartbeat_is_stale(client, db, redis, settings):
-    redis.set(health.HEARTBEAT_KEY, "1000")
+    redis.set(settings.WORKER_HEARTBEAT_KEY, "1000")
     status, body = get_health(client)
     assert (status, body["worker"]) == (503, "stale")
 
@@ -46,10 +47,10 @@ def test_degraded_when_the_broker_is_unreachable(client, db, settings):
 
 def test_heartbeat_task_run_twice_keeps_one_fresh_timestamp(redis):
     heartbeat.apply()
-    first = float(redis.get(health.HEARTBEAT_KEY))
+    first = float(redis.get(settings.WORKER_HEARTBEAT_KEY))
     heartbeat.apply()
-    assert float(redis.get(health.HEARTBEAT_KEY)) >= first
-    assert redis.ttl(health.HEARTBEAT_KEY) > 0
+    assert float(redis.get(settings.WORKER_HEARTBEAT_KEY)) >= first
+    assert redis.ttl(settings.WORKER_HEARTBEAT_KEY) > 0
     assert health.broker_and_worker_state() == ("ok", "ok")
 
 

@@ -9,9 +9,9 @@ from meedoen.embedded import redis_client
 
 def test_worker_takes_the_heartbeat_from_the_broker(worker, settings):
     client = redis_client(settings.REDIS_URL)
-    client.delete(health.HEARTBEAT_KEY)
+    client.delete(settings.WORKER_HEARTBEAT_KEY)
     heartbeat.delay()
     deadline = time.monotonic() + 15
-    while client.get(health.HEARTBEAT_KEY) is None and time.monotonic() < deadline:
+    while client.get(settings.WORKER_HEARTBEAT_KEY) is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert health.broker_and_worker_state() == ("ok", "ok")

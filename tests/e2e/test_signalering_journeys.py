@@ -329,5 +329,12 @@ def test_chair_sees_why_an_item_is_not_saved(page, live_server, login, professio
     assert answer.value.status == 400
     expect(item).to_contain_text(translated("Choose an outcome to close the signal."), timeout=2_000)
     expect(field(item, "Decision")).to_have_value("Afsluiten.")
+    expect(item.get_by_role("button", name=translated("Save item"), exact=True)).to_be_focused()
     signal.refresh_from_db()
     assert signal.status == "new"
+
+    item.get_by_role("link", name=translated("Close without saving"), exact=True).click()
+    discuss = item.get_by_role("link", name=f"{translated('Discuss item')} {signal.number}", exact=True)
+    expect(discuss).to_be_focused()
+    expect(item.get_by_role("button", name=translated("Save item"))).to_have_count(0)
+    expect(page).to_have_url(f"{live_server.url}/meetings/{meeting.pk}/")

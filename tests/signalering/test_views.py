@@ -260,6 +260,14 @@ class TestMeetingPage:
         assert whole.status_code == 200
         assert [(item["signal"], "form" in item) for item in whole.context["items"]] == [(first, True), (second, False)]
 
+    def test_closing_an_item_without_saving_gives_it_back_closed(self, client, chair, professional, district, meeting):
+        signal = make_signal(reporter=professional, district=district)
+        client.force_login(chair)
+        url = reverse("signalering:meeting_item", args=[meeting.pk, signal.pk])
+        closed = client.get(url + "?close", HTTP_HX_REQUEST="true")
+        assert closed.status_code == 200 and closed.context["item"]["form"] is None
+        assert "autofocus" in closed.content.decode() and "<textarea" not in closed.content.decode()
+
     def test_an_item_not_on_the_agenda_is_not_opened(self, client, chair, professional, district, meeting):
         signal = make_signal(reporter=professional, district=district)
         Signal.objects.filter(pk=signal.pk).update(status="in_progress", next_step_due=datetime.date(2099, 1, 1))
