@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meedoen.accounts.models import Role
@@ -125,3 +126,16 @@ def test_figures_agree_with_counting_the_signals_for_any_period(spread, period):
         in_district[name] += count
     assert _by_category(all_figures(period, district)) == in_district
     assert _by_category(figures_per_district(period, ["signals"])[district.pk]) == in_district
+
+
+def test_whole_months_are_read_from_the_counts_and_not_from_the_signals_concerns(spread):
+    """The point of ConcernMonth (speed is measured by `make bench`; here: which table a period's concerns come from)."""
+    with CaptureQueriesContext(connection) as whole:
+        all_figures(Period.quarter(2026, 1))
+    with CaptureQueriesContext(connection) as ragged:
+        all_figures(Period(datetime.date(2026, 1, 15), datetime.date(2026, 3, 31)))
+    concerns = "signalering_signal_categories"
+    assert not any(concerns in query["sql"] for query in whole.captured_queries)
+    assert any("reports_concernmonth" in query["sql"] for query in whole.captured_queries)
+    edge_days = [query["sql"] for query in ragged.captured_queries if concerns in query["sql"]]
+    assert len(edge_days) == 1 and "2026-01-15" in edge_days[0] and "2026-03" not in edge_days[0]
