@@ -169,9 +169,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Sessions: idle timeout. Every request renews the cookie, so the age is the allowed idle time.
+# Sessions: idle timeout. A request renews the session's expiry when it was last renewed over a minute ago
+# (accounts.middleware.SessionPolicyMiddleware), so the age is the allowed idle time, give or take that minute; saving
+# the session on every request cost a write and a commit per page.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_ABSOLUTE_HOURS = envint("SESSION_ABSOLUTE_HOURS", 12)  # then a new login, however active the session
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

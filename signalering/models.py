@@ -181,6 +181,13 @@ class Signal(models.Model):
         verbose_name_plural = _("signals")
         indexes = [
             models.Index(fields=["district", "-created_at"], name="signal_district_created"),
+            # The signal lists: a page's ids read from this index alone (see signalering.views._signal_page).
+            models.Index(
+                fields=["district", "-created_at"],
+                include=["id"],
+                condition=models.Q(anonymised_at__isnull=True),
+                name="signal_live_district_created",
+            ),
             models.Index(fields=["district", "status", "-created_at"], name="signal_district_status"),
             models.Index(fields=["lead", "status"], name="signal_lead_status"),
             models.Index(fields=["reporter", "-created_at"], name="signal_reporter_created"),

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from meedoen.accounts.models import District, DistrictMembership, MembershipRole, Role, User
@@ -78,7 +78,8 @@ def agenda_signals(meeting: Meeting) -> QuerySet[Signal]:
         .filter(district_id=meeting.district_id)
         .filter(discussed | due if meeting.state == Meeting.State.PLANNED else discussed)
         .distinct()
-        .select_related("neighbourhood", "lead", "resident")
+        .select_related("neighbourhood", "lead")
+        .annotate(pseudonym=F("resident__pseudonym"))  # of the resident only this: nothing is decrypted
         .prefetch_related("categories")
         .order_by("-urgency", "created_at")
     )

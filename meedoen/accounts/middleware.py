@@ -14,7 +14,15 @@ from meedoen.privacy.audit import AccessLogError, log_access
 from meedoen.privacy.middleware import access_log_unavailable
 from meedoen.privacy.models import AccessAction
 
-SESSION_STARTED_KEY = "started_at"  # set at login; else at the session's first request (the admin's login page)
+SESSION_STARTED_KEY = "started_at"  # set at login (see mark_session_started)
+SESSION_RENEWED_KEY = "renewed_at"  # changed (so the session is saved with a new expiry) once a minute at most
+
+
+def mark_session_started(sender, request, user, **kwargs):
+    """At every login (ours, the admin's, a test's force_login): the absolute limit counts from here, and the
+    session was just saved with a fresh expiry."""
+    if request is not None:
+        request.session[SESSION_STARTED_KEY] = request.session[SESSION_RENEWED_KEY] = time.time()
 
 
 class AccessRuleMiddleware:
@@ -54,8 +62,9 @@ class AccessRuleMiddleware:
 
 
 class SessionPolicyMiddleware:
-    """A session ends SESSION_ABSOLUTE_HOURS after it started, however active; pages for logged-in users (which may
-    show personal data) are never stored by browsers or proxies."""
+    """A session ends SESSION_COOKIE_AGE after its last request (the idle timeout: a request renews it when it was
+    last renewed over SESSION_RENEW_SECONDS ago) and SESSION_ABSOLUTE_HOURS after it started, however active; pages
+    for logged-in users (which may show personal data) are never stored by browsers or proxies."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,6 +76,8 @@ class SessionPolicyMiddleware:
             if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
                 logout(request)
                 return redirect_to_login(request.get_full_path())
+            if now - request.session.get(SESSION_RENEWED_KEY, 0) > settings.SESSION_RENEW_SECONDS:
+                request.session[SESSION_RENEWED_KEY] = now
         response = self.get_response(request)
         if request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)

@@ -93,7 +93,7 @@ def mark_authenticated(request) -> None:
 
 
 def authenticated_within(request, minutes: int) -> bool:
-    # A session that never passed our login view (the admin's login page) counts from its first request.
+    # A session that never passed our login view (the admin's login page) counts from its login.
     at = request.session.get(AUTH_TIME_KEY) or request.session.get("started_at")  # middleware.SESSION_STARTED_KEY
     return at is not None and time.time() - at <= minutes * 60
 

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from meedoen.accounts import two_factor
 from meedoen.accounts.access import ANY_ROLE, public, roles
 from meedoen.accounts.forms import LoginForm
-from meedoen.accounts.middleware import SESSION_STARTED_KEY
 
 PAGE = "registration/page.html"
 
@@ -24,8 +23,6 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         two_factor.mark_authenticated(self.request)
-        # The absolute session limit counts from here, not from the first page after logging in.
-        self.request.session[SESSION_STARTED_KEY] = self.request.session[two_factor.AUTH_TIME_KEY]
         step = two_factor.pending_step(self.request)
         if step is None:
             return response

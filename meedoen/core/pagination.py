@@ -12,7 +12,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        # Without the order: any COUNT_CAP + 1 rows will do, read from whichever index is narrowest.
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:

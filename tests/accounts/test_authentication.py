@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -91,12 +92,34 @@ def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
 
 
 def test_session_ends_after_the_idle_timeout(client, professional, settings):
-    client.force_login(professional)
-    response = client.get(reverse("home"))
+    import time_machine
+
+    with time_machine.travel("2026-11-23 09:00 +0100", tick=False) as traveller:
+        client.force_login(professional)
+        traveller.shift(61)
+        response = client.get(reverse("home"))  # renews the session, so sends its cookie again
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # each request moves the idle deadline
     assert response.cookies["sessionid"]["max-age"] == "", "the cookie ends with the browser too"
     assert client.session.get_expiry_age() == 30 * 60
+
+
+def test_a_request_renews_the_session_at_most_once_a_minute(client, professional):
+    import time_machine
+    from django.contrib.sessions.models import Session
+
+    def expiry():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    with time_machine.travel("2026-11-23 09:00 +0100", tick=False) as traveller:
+        client.force_login(professional)
+        client.get(reverse("home"))
+        renewed = expiry()
+        traveller.shift(30)
+        client.get(reverse("home"))
+        assert expiry() == renewed, "not written again within the minute"
+        traveller.shift(31)
+        client.get(reverse("home"))
+        assert expiry() == renewed + datetime.timedelta(seconds=61)
 
 
 def test_session_is_gone_once_idle_for_longer_than_the_timeout(client, professional):
