@@ -75,8 +75,8 @@ def signal_list(request):
     signals = visible_signals(request.user)
     filterset = SignalFilter(request.GET or None, queryset=signals, user=request.user)
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else signals
-    if not request.GET.get("order"):
-        queryset = queryset.order_by("-created_at")
+    # Newest first unless a sort order was chosen; the id last, so that pages neither repeat nor skip equal rows.
+    queryset = queryset.order_by(*(queryset.query.order_by or ["-created_at"]), "-pk")
     page = _signal_page(queryset, request.GET.get("page"))
     _log_signals(request, page.object_list, AccessAction.SEARCH if request.GET else AccessAction.READ)
     query = request.GET.copy()
@@ -97,7 +97,9 @@ def signal_list(request):
 @roles(SIGNAL_ROLES)
 def my_signals(request):
     signals = (
-        visible_signals(request.user).filter(Q(lead=request.user) | Q(reporter=request.user)).order_by("-created_at")
+        visible_signals(request.user)
+        .filter(Q(lead=request.user) | Q(reporter=request.user))
+        .order_by("-created_at", "-pk")
     )
     page = _signal_page(signals, request.GET.get("page"))
     _log_signals(request, page.object_list)
