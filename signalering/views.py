@@ -185,8 +185,9 @@ def signal_detail(request, pk: int):
 
 
 def _render_detail(request, signal: Signal, status: int = 200, **forms):
-    # Visibility was checked when the signal was fetched.
-    signal = _shown(Signal.objects.select_related("reporter", "source_organisation")).get(pk=signal.pk)
+    # Visibility was checked when the signal was fetched. Reporter and organisation come apart: joined too, the query
+    # took PostgreSQL longer to plan (2-3 ms, eight tables) than the two small queries take to run.
+    signal = _shown(Signal.objects.prefetch_related("reporter", "source_organisation")).get(pk=signal.pk)
     context = {
         "signal": signal,
         "events": signal.events.select_related("actor").order_by("at", "pk"),
