@@ -446,3 +446,54 @@ def test_an_administrator_chooses_a_district_before_its_neighbourhoods_and_leads
     neighbourhoods = re.search(r'<select name="neighbourhood".*?</select>', chosen, re.S).group(0)
     assert districts[0].neighbourhoods.get().name in neighbourhoods
     assert districts[1].neighbourhoods.get().name not in neighbourhoods
+
+
+@pytest.mark.parametrize("order", ["", "-urgency"])
+def test_pages_of_equal_signals_neither_repeat_nor_skip_one(client, professional, district, order):
+    for _ in range(30):
+        make_signal(reporter=professional, district=district)
+    Signal.objects.update(created_at=datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC))  # all equal
+    client.force_login(professional)
+    shown = []
+    for number in (1, 2):
+        response = client.get(
+            reverse("signalering:list"), {"order": order, "page": number} if order else {"page": number}
+        )
+        shown += [signal.pk for signal in response.context["page"].object_list]
+    assert sorted(shown) == sorted(Signal.objects.values_list("pk", flat=True))
+    assert shown == sorted(shown, reverse=True), "equal rows newest id first"
+
+
+def test_the_list_shows_each_signals_concerns_and_pseudonym_without_decrypting_the_resident(
+    client, professional, district
+):
+    signal = make_signal(
+        reporter=professional,
+        district=district,
+        new_resident={"full_name": "Maria de Boer", "date_of_birth": datetime.date(1958, 4, 3)},
+    )
+    signal.categories.add(ConcernCategory.objects.get_or_create(name="Schulden")[0])
+    client.force_login(professional)
+    for url in (reverse("signalering:list"), reverse("signalering:signal", args=[signal.pk])):
+        with CaptureQueriesContext(connection) as queries:
+            content = client.get(url).content.decode()
+        assert signal.resident.pseudonym in content
+        assert "Sociaal isolement" in content and "Schulden" in content
+        assert not any("full_name" in query["sql"] for query in queries), f"{url} read an identifying field"
+
+
+def test_the_agenda_shows_pseudonyms_without_decrypting_the_residents(client, chair, professional, district, meeting):
+    signal = make_signal(
+        reporter=professional,
+        district=district,
+        new_resident={"full_name": "Maria de Boer", "date_of_birth": datetime.date(1958, 4, 3)},
+    )
+    client.force_login(chair)
+    for url in (
+        reverse("signalering:meeting", args=[meeting.pk]),
+        reverse("signalering:meeting_item", args=[meeting.pk, signal.pk]),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            content = client.get(url).content.decode()
+        assert signal.resident.pseudonym in content
+        assert not any("full_name" in query["sql"] for query in queries), f"{url} read an identifying field"
