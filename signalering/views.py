@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -73,8 +74,12 @@ def _signal_page(signals, number):
 @roles(SIGNAL_ROLES)
 def signal_list(request):
     signals = visible_signals(request.user)
-    filterset = SignalFilter(request.GET or None, queryset=signals, user=request.user)
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else signals
+    if request.GET:
+        filterset = SignalFilter(request.GET, queryset=signals, user=request.user)
+        queryset = filterset.qs if filterset.is_valid() else signals
+    else:  # unfiltered: the filter form is made only when its cached drawing has expired
+        filterset = SimpleLazyObject(lambda: SignalFilter(None, queryset=signals, user=request.user))
+        queryset = signals
     # Newest first unless a sort order was chosen; the id last, so that pages neither repeat nor skip equal rows.
     queryset = queryset.order_by(*(queryset.query.order_by or ["-created_at"]), "-pk")
     page = _signal_page(queryset, request.GET.get("page"))
