@@ -177,7 +177,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # (accounts.middleware.SessionPolicyMiddleware), so the age is the allowed idle time, give or take that minute; saving
 # the session on every request cost a write and a commit per page.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_RENEW_SECONDS = 60
+SESSION_RENEW_SECONDS = min(60, SESSION_COOKIE_AGE // 10)
 SESSION_ABSOLUTE_HOURS = envint("SESSION_ABSOLUTE_HOURS", 12)  # then a new login, however active the session
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -443,7 +443,10 @@ def meeting_item(request, pk: int, signal_pk: int):
     if saved and not request.htmx:
         messages.success(request, _("Item %(number)s is saved.") % {"number": signal.number})
         return redirect(f"{reverse('signalering:meeting', args=[pk])}#item-{signal.pk}")
-    signal = _agenda(meeting).filter(pk=signal.pk).first() or signal
+    # Off the agenda since (closed by someone else in the meantime): the item is still shown, with its pseudonym.
+    signal = _agenda(meeting).filter(pk=signal.pk).first() or Signal.objects.annotate(
+        pseudonym=F("resident__pseudonym")
+    ).get(pk=signal.pk)
     item = {"signal": signal, "discussion": discussion, "form": None if saved else form, "saved": saved, "focus": saved}
     if not request.htmx:
         message = _("Item %(number)s is not saved; see the messages at the item.") % {"number": signal.number}

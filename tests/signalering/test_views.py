@@ -497,3 +497,27 @@ def test_the_agenda_shows_pseudonyms_without_decrypting_the_residents(client, ch
             content = client.get(url).content.decode()
         assert signal.resident.pseudonym in content
         assert not any("full_name" in query["sql"] for query in queries), f"{url} read an identifying field"
+
+
+def test_an_item_closed_by_someone_else_meanwhile_comes_back_with_its_pseudonym(
+    client, chair, professional, district, meeting
+):
+    from signalering.workflow import Outcome
+
+    signal = make_signal(
+        reporter=professional,
+        district=district,
+        new_resident={"full_name": "Maria de Boer", "date_of_birth": datetime.date(1958, 4, 3)},
+    )
+    services.signal_transition(
+        signal=signal, user=professional, target="closed", expected_version=1, outcome=Outcome.values[0]
+    )
+    client.force_login(chair)
+    prefix = f"item-{signal.pk}-"
+    data = {prefix + "expected_version": 1, prefix + "notes": "Mijn aantekening", prefix + "status": "in_progress"}
+    response = client.post(
+        reverse("signalering:meeting_item", args=[meeting.pk, signal.pk]), data, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code in (400, 409)
+    content = response.content.decode()
+    assert "Mijn aantekening" in content and signal.resident.pseudonym in content
