@@ -129,6 +129,11 @@ TEMPLATES = [
             ],
         },
     },
+    {  # the parts of pages drawn most often (meedoen/core/jinja.py), included with {% jinja %}; no context processors
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "OPTIONS": {"environment": "meedoen.core.jinja.environment"},
+    },
 ]
 
 # Form widgets are drawn with Django's own Jinja2 widget templates: the same markup, a fraction of the time (a signal

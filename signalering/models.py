@@ -213,6 +213,11 @@ class Signal(models.Model):
     def number(self) -> str:
         return f"S-{self.pk:05d}" if self.pk else "S-?"
 
+    @property
+    def urgency_tone(self) -> str:
+        """The Bootstrap colour of the urgency's badge."""
+        return {self.Urgency.URGENT: "danger", self.Urgency.HIGH: "warning"}.get(self.urgency, "secondary")
+
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         """Past its first-discussion deadline without a discussion, or past its next step's due date."""
         if self.status == Status.CLOSED:

@@ -1,5 +1,6 @@
 """The Dutch translation is complete: every source string has a Dutch text, and the compiled catalogue matches."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -46,3 +47,12 @@ def test_compiled_catalogue_matches_the_source_catalogue():
     source = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(PO)).translated_entries()}
     compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(PO.with_suffix(".mo")))}
     assert source.items() <= compiled.items(), "Run `make messages` to compile the catalogue"
+
+
+def test_the_jinja2_templates_strings_are_extracted(extracted):
+    """makemessages reads templates/jinja2 as Django templates: it finds `{{ _("…") }}` alone in its tag."""
+    found = set()
+    for template in (BASE_DIR / "templates" / "jinja2").rglob("*.html"):
+        found |= set(re.findall(r'\{\{ _\("([^"]+)"\)', template.read_text()))
+    assert "Ask the Vliegende Brigade to visit" in found
+    assert found <= {entry.msgid for entry in extracted}

@@ -5,12 +5,8 @@ from signalering.models import Signal
 
 register = template.Library()
 
-TONES = {Signal.Urgency.URGENT: "danger", Signal.Urgency.HIGH: "warning"}
-
 
 @register.simple_tag
 def urgency_badge(signal: Signal) -> str:
     """The urgency as a coloured badge (a tag, not an include: it is drawn on every row of a list)."""
-    return format_html(
-        '<span class="badge text-bg-{}">{}</span>', TONES.get(signal.urgency, "secondary"), signal.get_urgency_display()
-    )
+    return format_html('<span class="badge text-bg-{}">{}</span>', signal.urgency_tone, signal.get_urgency_display())
