@@ -12,9 +12,10 @@ import functools
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
+from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment, pass_context
@@ -30,7 +31,23 @@ CRISPY_DRAWN = (
 )
 
 
+MARKER = 7_000_000_000_000_001  # a number no id reaches, reversed in place of the arguments
+
+
+@functools.lru_cache(maxsize=256)
+def _address_format(name: str, count: int, urlconf: str, prefix: str) -> str:
+    markers = [str(MARKER + n) for n in range(count)]
+    address = reverse(name, args=markers, urlconf=urlconf).replace("{", "{{").replace("}", "}}")
+    for marker in markers:
+        address = address.replace(marker, "{}")
+    return address
+
+
 def url(name: str, *args) -> str:
+    """`reverse(name, args=args)`. With whole-number arguments (ids) the address is reversed once and filled in
+    after: a list reverses an address per row, and reversing cost a third of drawing a row."""
+    if all(type(arg) is int for arg in args):
+        return _address_format(name, len(args), get_urlconf(settings.ROOT_URLCONF), get_script_prefix()).format(*args)
     return reverse(name, args=args)
 
 

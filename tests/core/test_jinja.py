@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django import forms
 from django.template import engines
+from django.test.utils import override_script_prefix
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from signalering.forms import ActionForm, NoteForm, SignalUpdateForm, TransitionForm
@@ -96,3 +98,15 @@ def test_text_is_escaped_and_translated():
     template = jinja.from_string('{{ value }} {{ _("overdue") }}')
     with translation.override("nl"):
         assert template.render(value="<b>x</b>") == "&lt;b&gt;x&lt;/b&gt; te laat"
+
+
+def test_url_fills_in_ids_as_reverse_would_and_reverses_other_arguments():
+    url = jinja.globals["url"]
+    assert url("signalering:signal", 12) == reverse("signalering:signal", args=[12]) == "/signals/12/"
+    assert url("signalering:meeting_item", 3, 45) == "/meetings/3/items/45/"
+    assert url("signalering:signal", "7") == "/signals/7/", "a text argument is reversed"
+    assert url("signalering:list") == "/signals/"
+    with pytest.raises(NoReverseMatch):
+        url("signalering:signal", "not a number")
+    with override_script_prefix("/meedoen/"):
+        assert url("signalering:signal", 12) == "/meedoen/signals/12/"
