@@ -6,6 +6,7 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from meedoen.accounts.access import rule_allows
+from meedoen.core.jinja import url
 
 # (url name, label). Pillars add their entries here as they arrive.
 ENTRIES = [
@@ -37,7 +38,7 @@ def _rule_for(url_name: str):
 
 def entries_for(user) -> list[dict]:
     return [
-        {"url_name": name, "url": reverse(name), "label": label}
+        {"url_name": name, "url": url(name), "label": label}
         for name, label in ENTRIES
         if rule_allows(_rule_for(name), user)
     ]

@@ -260,7 +260,7 @@ def test_after_a_postgresql_restart_the_app_answers_again_without_a_restart(tmp_
          "from django.contrib.auth import get_user_model; from django.contrib.sessions.backends.db import SessionStore;"
          "u = get_user_model().objects.create_user('p', role='professional');"
          "s = SessionStore(); s['_auth_user_id'] = str(u.pk);"
-         "s['_auth_user_backend'] = 'django.contrib.auth.backends.ModelBackend';"
+         "s['_auth_user_backend'] = 'meedoen.accounts.backends.UserBackend';"
          "s['_auth_user_hash'] = u.get_session_auth_hash(); s.create(); print(s.session_key)"],
         env=env, check=True, cwd=ROOT, capture_output=True, text=True,
     ).stdout.split()[-1]  # fmt: skip
