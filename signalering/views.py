@@ -185,14 +185,21 @@ def resident_check(request):
 
 @roles(SIGNAL_ROLES)
 def signal_detail(request, pk: int):
-    signal = _get_signal_for_user(request, pk)
-    return _render_detail(request, signal)
+    signal = get_logged_or_404(request, _shown_in_full(visible_signals(request.user)), pk, object_type="signal")
+    return _render_detail(request, signal, reload=False)
 
 
-def _render_detail(request, signal: Signal, status: int = 200, **forms):
-    # Visibility was checked when the signal was fetched. Reporter and organisation come apart: joined too, the query
-    # took PostgreSQL longer to plan (2-3 ms, eight tables) than the two small queries take to run.
-    signal = _shown(Signal.objects.prefetch_related("reporter", "source_organisation")).get(pk=signal.pk)
+def _shown_in_full(signals):
+    # Reporter and organisation come apart: joined too, the query took PostgreSQL longer to plan (2-3 ms, eight
+    # tables) than the two small queries take to run.
+    return _shown(signals.prefetch_related("reporter", "source_organisation"))
+
+
+def _render_detail(request, signal: Signal, status: int = 200, *, reload: bool = True, **forms):
+    """The signal page. Visibility was checked when the signal was fetched; after a change (or a refused one) it is
+    read again, else it comes as `_shown_in_full` reads it."""
+    if reload:
+        signal = _shown_in_full(Signal.objects).get(pk=signal.pk)
     context = {
         "signal": signal,
         "events": signal.events.select_related("actor").order_by("at", "pk"),
