@@ -16,6 +16,13 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
+    def clean(self):
+        # django-axes records a failed login with the username as sent, in 255 characters. A longer one can pass
+        # the field's limit (checked after NFKC normalisation, which can shorten it): refuse it before logging in.
+        if len(self.data.get("username", "")) > 255:
+            raise self.get_invalid_login_error()
+        return super().clean()
+
 
 def _code_field(**attrs):
     return forms.CharField(
