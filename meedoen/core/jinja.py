@@ -14,10 +14,9 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.conf import settings
 from django.template import defaultfilters
-from django.templatetags.static import static
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from jinja2 import Environment, pass_context
 from markupsafe import Markup, escape
 
@@ -104,11 +103,9 @@ def environment(**options) -> Environment:
     env = Environment(**options)  # noqa: S701 - Django's Jinja2 backend turns autoescape on
     env.globals.update(
         _=gettext,
-        ngettext=ngettext,
         display=display,
         url=url,
         optional_url=optional_url,
-        static=static,
         csrf_input=csrf_input,
         bootstrap_widget=bootstrap_widget,
         crispy_field=as_crispy_field,
