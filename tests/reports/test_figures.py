@@ -120,6 +120,47 @@ def test_brigade_and_path_figures(world):
     assert figures["path"] == {"signals_to_brigade": 1, "visits_to_referral": 1, "referrals_arrived": 0}
 
 
+def test_residents_visited_counts_people_reached_not_closed_doors(world, make_user):
+    """In the city (an array of the contacted requests) and in a district (a join) alike."""
+    district = world["district"]
+    with at("2026-03-02"):
+        signal = make_signal(
+            reporter=district.memberships.first().user,
+            district=district,
+            new_resident={"postcode": "2311 AB", "house_number": "2"},
+        )
+        brigadier = make_brigadier(districts=[district])
+        assignment = brigade_services.assignment_create(
+            visit_request=make_request(signal=signal),
+            brigadier=brigadier,
+            assigned_by=make_user(role=Role.BRIGADE_COORDINATOR),
+        )
+
+    def visited():
+        return (
+            all_figures(Q1)["brigade"]["residents_visited"],
+            all_figures(Q1, district)["brigade"]["residents_visited"],
+            figures_per_district(Q1)[district.pk]["brigade"]["residents_visited"],
+        )
+
+    def contact(day, kind):
+        with at(day):
+            brigade_services.contact_log(
+                assignment=assignment,
+                user=brigadier.user,
+                date=datetime.date.fromisoformat(day),
+                kind=kind,
+                duration_minutes=10,
+            )
+
+    contact("2026-03-03", "no_answer")
+    assert visited() == (1, 1, 1)
+    contact("2026-04-02", "phone")  # next quarter
+    assert visited() == (1, 1, 1)
+    contact("2026-03-04", "phone")
+    assert visited() == (2, 2, 2)
+
+
 def test_zelfregie_figures(world):
     figures = all_figures(Q1)["zelfregie"]
     assert (figures["visitors"], figures["new_visitors"]) == (12, 2)
