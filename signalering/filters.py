@@ -66,9 +66,11 @@ class SignalFilter(django_filters.FilterSet):
         self.filters["district"].queryset = districts
         scope = districts
         chosen = str(self.data.get("district", "")) if self.data else ""
+        self.few_districts = True  # within reach of the list: one chosen district, or the user's few
         if chosen.isascii() and chosen.isdigit():  # an id the user may not choose narrows to nothing
             scope = districts.filter(pk=int(chosen))
         elif len(districts) > MANY_DISTRICTS:
+            self.few_districts = False
             scope = districts.none()
             for name in ("neighbourhood", "lead"):
                 self.filters[name].extra["help_text"] = _("Choose a district first.")

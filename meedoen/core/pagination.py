@@ -12,6 +12,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.object_list, list):  # already read, at most COUNT_CAP + 1
+            return len(self.object_list)
         # Without the order: any COUNT_CAP + 1 rows will do, read from whichever index is narrowest.
         return self.object_list.order_by()[: COUNT_CAP + 1].count()
 

@@ -160,6 +160,35 @@ class TestList:
         response = client.get(reverse("signalering:list"), {"q": signal.number})
         assert [s.pk for s in response.context["page"].object_list] == [signal.pk]
 
+    def test_a_search_counts_and_pages_its_matches_newest_first(self, client, professional, district):
+        for number in range(30):
+            make_signal(reporter=professional, district=district, description=f"Huurachterstand, brief {number}")
+        make_signal(reporter=professional, district=district, description="Geen voedsel in huis")
+        client.force_login(professional)
+        pages = [client.get(reverse("signalering:list"), {"q": "huur", "page": page}) for page in (1, 2)]
+        matches = Signal.objects.filter(description__startswith="Huur").order_by("-created_at", "-pk")
+        assert [response.context["page"].paginator.count for response in pages] == [30, 30]
+        shown = [signal.pk for response in pages for signal in response.context["page"].object_list]
+        assert shown == list(matches.values_list("pk", flat=True))
+
+    def test_rows_and_page_show_the_lead_by_name_else_username_and_no_missing_neighbourhood(
+        self, client, professional, colleague, district
+    ):
+        professional.first_name, professional.last_name = "Fatima", "El Amrani"
+        professional.save()
+        colleague.first_name = colleague.last_name = ""
+        colleague.save()
+        named = make_signal(reporter=professional, district=district)
+        services.signal_update(signal=named, user=professional, expected_version=None, lead=professional)
+        unnamed = make_signal(reporter=colleague, district=district)
+        services.signal_update(signal=unnamed, user=professional, expected_version=None, lead=colleague)
+        Signal.objects.filter(pk=unnamed.pk).update(neighbourhood=None)  # as anonymising leaves it
+        client.force_login(professional)
+        rows = client.get(reverse("signalering:list")).content.decode()
+        assert "Fatima El Amrani" in rows and f"<td>{colleague.username}</td>" in rows and "None" not in rows
+        page = client.get(reverse("signalering:signal", args=[unnamed.pk])).content.decode()
+        assert f"door {colleague.username} (" in page and "None" not in page
+
     def test_a_bad_filter_value_gets_a_message_not_an_error(self, client, professional, district):
         client.force_login(professional)
         response = client.get(reverse("signalering:list"), {"reported_from": "gisteren", "urgency": "99"})
