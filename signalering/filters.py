@@ -69,7 +69,7 @@ class SignalFilter(django_filters.FilterSet):
         self.few_districts = True  # within reach of the list: one chosen district, or the user's few
         if chosen.isascii() and chosen.isdigit():  # an id the user may not choose narrows to nothing
             scope = districts.filter(pk=int(chosen))
-        elif len(districts) > MANY_DISTRICTS:
+        elif districts.count() > MANY_DISTRICTS:
             self.few_districts = False
             scope = districts.none()
             for name in ("neighbourhood", "lead"):

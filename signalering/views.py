@@ -100,20 +100,20 @@ def _signal_page(signals, number, *, searched: bool = False):
 @roles(SIGNAL_ROLES)
 def signal_list(request):
     signals = visible_signals(request.user)
-    if request.GET:
+    query = request.GET.copy()
+    query.pop("page", None)
+    if query:
         filterset = SignalFilter(request.GET, queryset=signals, user=request.user)
         valid = filterset.is_valid()
         queryset = filterset.qs if valid else signals
         searched = valid and filterset.few_districts and bool(filterset.form.cleaned_data.get("q"))
-    else:  # unfiltered: the filter form is made only when its cached drawing has expired
+    else:  # unfiltered (any page): the filter form is made only when its cached drawing has expired
         filterset = SimpleLazyObject(lambda: SignalFilter(None, queryset=signals, user=request.user))
         queryset, searched = signals, False
     # Newest first unless a sort order was chosen; the id last, so that pages neither repeat nor skip equal rows.
     queryset = queryset.order_by(*(queryset.query.order_by or ["-created_at"]), "-pk")
     page = _signal_page(queryset, request.GET.get("page"), searched=searched)
     _log_signals(request, page.object_list, AccessAction.SEARCH if request.GET else AccessAction.READ)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "signalering/signal_list.html",
