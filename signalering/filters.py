@@ -82,8 +82,10 @@ class SignalFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         """Text search in the description and the signal number, within the user's own districts only."""
         value = value.strip()
-        query = Q(description__icontains=value)
         number = value.upper().removeprefix("S-")
+        if number != value.upper() and number.isascii() and number.isdigit():
+            return queryset.filter(pk=int(number))  # a signal's number ("S-00042"): that signal, found by its key
+        query = Q(description__icontains=value)
         if number.isascii() and number.isdigit():
             query |= Q(pk=int(number))
         if value.upper().startswith("B-"):

@@ -155,9 +155,9 @@ class TestList:
 
     def test_search_by_number(self, client, professional, district):
         signal = make_signal(reporter=professional, district=district)
-        make_signal(reporter=professional, district=district)
+        make_signal(reporter=professional, district=district, description=f"Hoort bij {signal.number}")
         client.force_login(professional)
-        response = client.get(reverse("signalering:list"), {"q": signal.number})
+        response = client.get(reverse("signalering:list"), {"q": signal.number})  # by its key, not every description
         assert [s.pk for s in response.context["page"].object_list] == [signal.pk]
 
     def test_a_search_counts_and_pages_its_matches_newest_first(self, client, professional, district):
