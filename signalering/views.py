@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
@@ -93,8 +95,15 @@ def _signal_page(signals, number, *, searched: bool = False):
     if searched:
         ids = list(ids[: COUNT_CAP + 1])
     page = CappedPaginator(ids, PAGE_SIZE).get_page(number)
-    page.object_list = list(_shown(Signal.objects.filter(pk__in=page.object_list)).order_by(*signals.query.order_by))
+    page.object_list = list(_all_shown().filter(pk__in=page.object_list).order_by(*signals.query.order_by))
     return page
+
+
+@functools.cache
+def _all_shown():
+    """`_shown` of every signal, built once and only ever narrowed (never read whole): building its subqueries took
+    longer than compiling the query."""
+    return _shown(Signal.objects.all())
 
 
 @roles(SIGNAL_ROLES)
