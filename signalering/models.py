@@ -181,10 +181,11 @@ class Signal(models.Model):
         verbose_name_plural = _("signals")
         indexes = [
             models.Index(fields=["district", "-created_at"], name="signal_district_created"),
-            # The signal lists: a page's ids read from this index alone (see signalering.views._signal_page).
+            # The signal lists: a page's ids read from this index alone (see signalering.views._signal_page), also
+            # when filtered by urgency.
             models.Index(
                 fields=["district", "-created_at"],
-                include=["id"],
+                include=["id", "urgency"],
                 condition=models.Q(anonymised_at__isnull=True),
                 name="signal_live_district_created",
             ),

@@ -75,13 +75,13 @@ def _shown(signals):
 
 
 def _value(model, key: str, field: str) -> Subquery:
-    return Subquery(model.objects.filter(pk=OuterRef(key)).values(field))
+    return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(field))  # one row: no need to sort
 
 
 def _person(key: str) -> Subquery:
     """A professional's name as `User.__str__` gives it: the full name, else the username."""
     full_name = NullIf(Trim(Concat("first_name", Value(" "), "last_name")), Value(""))
-    return Subquery(User.objects.filter(pk=OuterRef(key)).values(name=Coalesce(full_name, "username")))
+    return Subquery(User.objects.filter(pk=OuterRef(key)).order_by().values(name=Coalesce(full_name, "username")))
 
 
 def _signal_page(signals, number, *, searched: bool = False):
