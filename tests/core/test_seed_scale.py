@@ -160,3 +160,15 @@ def test_refuses_a_database_with_data(scaled):
 def test_refuses_without_debug(db):
     with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_scale", signals=10, stdout=io.StringIO())
+
+
+def test_every_benchmark_page_answers_its_user_and_has_its_queries_explained(scaled, monkeypatch):
+    from meedoen.bench import __main__ as bench
+
+    monkeypatch.setattr(bench, "LARGE_TABLE_ROWS", -1)  # a small set: every table counts, so that scans are seen
+    with override_settings(ROOT_URLCONF="meedoen.bench.urls"):
+        pages = [page for page in bench.pages() if page.user]
+        checked = [bench.queries_and_indexes(page) for page in pages]  # raises unless each page answers 200
+    assert {page.name for page in pages} >= {"signal list", "signal page", "meeting agenda"}
+    assert all(queries > 0 for queries, _ in checked)
+    assert any("django_session" in scans for _, scans in checked)  # the session is read by a sequential scan

@@ -220,6 +220,21 @@ def test_list_query_count_does_not_grow_with_rows(client, professional, district
     assert counts[0] == counts[1], counts
 
 
+def test_a_page_number_alone_is_not_a_filter(client, professional, district):
+    """Paging the unfiltered list builds no filter set: page 2 costs the queries of page 1."""
+    for _ in range(30):
+        make_signal(reporter=professional, district=district)
+    client.force_login(professional)
+    counts = []
+    for params in ({}, {"page": 2}):
+        client.get(reverse("signalering:list"), params)  # the filter form's drawing is kept from here on
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("signalering:list"), params)
+        counts.append(len(queries))
+    assert len(response.context["page"].object_list) == 5
+    assert counts[0] == counts[1], counts
+
+
 def test_meeting_page_query_count_does_not_grow_with_agenda_items(client, chair, professional, district, meeting):
     client.force_login(chair)
     counts = []
