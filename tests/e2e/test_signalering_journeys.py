@@ -46,9 +46,14 @@ def open_from_navigation(page, msgid):
 
 
 def open_item(item, signal):
-    """The chair opens an agenda item: its form loads in place."""
+    """The chair opens an agenda item: its form loads in place, with the cursor in the notes.
+
+    htmx moves the focus to the notes when the swap settles (20 ms after the form appears); waiting for it keeps
+    the next `fill` from typing into a field that loses the focus halfway.
+    """
     item.get_by_role("link", name=f"{translated('Discuss item')} {signal.number}", exact=True).click()
     expect(item.get_by_role("button", name=translated("Save item"), exact=True)).to_be_visible()
+    expect(field(item, "Notes")).to_be_focused()
 
 
 def field(scope, msgid):
