@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import translated
 
@@ -113,12 +114,18 @@ def login():
     def log_in(page, live_server, username, password):
         device = two_factor_ready(username)
         page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label(translated("username"), exact=False).fill(username)
+        # The cursor starts in the username field; waiting for it keeps the browser's late autofocus from moving
+        # the focus halfway through typing the password.
+        name_field = page.get_by_label(translated("username"), exact=False)
+        expect(name_field).to_be_focused()
+        name_field.fill(username)
         page.get_by_label(translated("Password"), exact=False).fill(password)
         with page.expect_navigation():
             page.get_by_role("button", name=translated("Log in"), exact=True).click()
         if device is not None and "/accounts/two-factor/verify/" in page.url:
-            page.get_by_label(translated("Code"), exact=False).fill(next_code(device))
+            code_field = page.get_by_label(translated("Code"), exact=False)
+            expect(code_field).to_be_focused()
+            code_field.fill(next_code(device))
             with page.expect_navigation():
                 page.get_by_role("button", name=translated("Verify"), exact=True).click()
 
