@@ -123,10 +123,10 @@ class SignalUpdateForm(forms.Form):
     next_step = forms.CharField(label=_("Next step"), required=False, max_length=300)
     next_step_due = forms.DateField(label=_("Due"), required=False, widget=DateInput())
 
-    def __init__(self, *args, signal: Signal, **kwargs):
+    def __init__(self, *args, signal: Signal, members=None, **kwargs):
         kwargs.setdefault("auto_id", "follow_%s")  # several forms share the signal page: unique ids
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = district_members(signal.district_id)
+        self.fields["lead"].queryset = district_members(signal.district_id) if members is None else members
         self.fields["expected_version"].initial = signal.version
         self.fields["lead"].initial = signal.lead_id
         self.fields["next_step"].initial = signal.next_step
@@ -154,10 +154,10 @@ class ActionForm(forms.Form):
     owner = PlainModelChoiceField(label=_("Owner"), queryset=None)
     due = forms.DateField(label=_("Due"), widget=DateInput())
 
-    def __init__(self, *args, district_id: int, **kwargs):
+    def __init__(self, *args, district_id: int, members=None, **kwargs):
         kwargs.setdefault("auto_id", "action_%s")
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = district_members(district_id)
+        self.fields["owner"].queryset = district_members(district_id) if members is None else members
 
 
 class DiscussionForm(forms.Form):

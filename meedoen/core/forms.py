@@ -57,4 +57,13 @@ class PlainChoiceIterator(ModelChoiceIterator):
 
 
 class PlainModelChoiceField(ModelChoiceField):
+    """A ModelChoiceField whose choices come from one plain query, made once where several forms of a page are given
+    the same queryset (Django's field copies it unread, so each form read it again)."""
+
     iterator = PlainChoiceIterator
+
+    def _set_queryset(self, queryset):
+        self._queryset = queryset
+        self.widget.choices = self.choices
+
+    queryset = property(ModelChoiceField._get_queryset, _set_queryset)

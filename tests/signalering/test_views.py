@@ -248,6 +248,18 @@ def test_meeting_page_query_count_does_not_grow_with_agenda_items(client, chair,
 
 
 class TestSignalPage:
+    def test_the_members_are_read_once_for_the_lead_and_the_action_owner(self, client, professional, district):
+        signal = make_signal(reporter=professional, district=district)
+        client.force_login(professional)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("signalering:signal", args=[signal.pk]))
+        members = [q["sql"] for q in queries if '"accounts_districtmembership"."district_id" =' in q["sql"]]
+        assert len(members) == 1, members
+        leads = [str(value) for value, _ in response.context["update_form"].fields["lead"].choices if value]
+        owners = [str(value) for value, _ in response.context["action_form"].fields["owner"].choices if value]
+        assert str(professional.pk) in leads
+        assert leads == owners
+
     def test_closing_without_outcome_is_refused_with_a_message(self, client, professional, district):
         signal = make_signal(reporter=professional, district=district)
         client.force_login(professional)
