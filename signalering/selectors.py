@@ -6,7 +6,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from meedoen.accounts.models import District, DistrictMembership, MembershipRole, Role, User
-from signalering.models import Action, Meeting, Signal
+from signalering.models import Action, Discussion, Meeting, Signal
 from signalering.workflow import OPEN_STATUSES, Status
 
 SIGNAL_ROLES = frozenset({Role.PROFESSIONAL, Role.CHAIR, Role.ADMIN})
@@ -69,7 +69,9 @@ def agenda_signals(meeting: Meeting) -> QuerySet[Signal]:
     Once the meeting is held, its agenda is what was discussed in it.
     """
     meeting_day = timezone.localdate(meeting.starts_at)
-    discussed = Q(discussions__meeting=meeting)
+    # A subquery, not a join: joined, every signal of the district was read with its discussions and the rows
+    # made distinct again by sorting them whole (8 ms, and 3 ms to plan, for a district of 2,500 signals).
+    discussed = Q(pk__in=Discussion.objects.filter(meeting=meeting).values("signal_id"))
     due = Q(status__in=[Status.NEW, Status.SCHEDULED]) | Q(
         status__in=[Status.IN_PROGRESS, Status.MONITORING], next_step_due__lte=meeting_day
     )
@@ -77,8 +79,6 @@ def agenda_signals(meeting: Meeting) -> QuerySet[Signal]:
         live_signals()
         .filter(district_id=meeting.district_id)
         .filter(discussed | due if meeting.state == Meeting.State.PLANNED else discussed)
-        .distinct()
-        .select_related("neighbourhood", "lead")
         .annotate(pseudonym=F("resident__pseudonym"))  # of the resident only this: nothing is decrypted
         .prefetch_related("categories")
         .order_by("-urgency", "created_at")

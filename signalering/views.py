@@ -374,13 +374,20 @@ def meeting_list(request):
 
 def _agenda(meeting: Meeting):
     discussions = Discussion.objects.filter(meeting=meeting)
-    return agenda_signals(meeting).prefetch_related(
+    return _agenda_names(agenda_signals(meeting)).prefetch_related(
         Prefetch("discussions", queryset=discussions, to_attr="this_meeting"),
         Prefetch(
             "actions",
             queryset=Action.objects.filter(done_at__isnull=True).select_related("owner"),
             to_attr="open_actions",
         ),
+    )
+
+
+def _agenda_names(signals):
+    """The names an agenda item shows, as subqueries (see `_shown`)."""
+    return signals.annotate(
+        neighbourhood_name=_value(Neighbourhood, "neighbourhood_id", "name"), lead_name=_person("lead_id")
     )
 
 
@@ -454,7 +461,7 @@ def meeting_item(request, pk: int, signal_pk: int):
             item = {"signal": signal, "discussion": discussion, "form": form}
         if not request.htmx:
             return _render_meeting(request, meeting, current=item)
-        context = {"item": item, "meeting": meeting, "chair": True, "today": timezone.localdate()}
+        context = {"items": [item], "meeting": meeting, "chair": True, "today": timezone.localdate()}
         return render(request, "signalering/partials/meeting_item.html", context)
     form = DiscussionForm(request.POST, signal=signal, discussion=discussion)
     status = 200
@@ -495,15 +502,15 @@ def meeting_item(request, pk: int, signal_pk: int):
         messages.success(request, _("Item %(number)s is saved.") % {"number": signal.number})
         return redirect(f"{reverse('signalering:meeting', args=[pk])}#item-{signal.pk}")
     # Off the agenda since (closed by someone else in the meantime): the item is still shown, with its pseudonym.
-    signal = _agenda(meeting).filter(pk=signal.pk).first() or Signal.objects.annotate(
-        pseudonym=F("resident__pseudonym")
+    signal = _agenda(meeting).filter(pk=signal.pk).first() or _agenda_names(
+        Signal.objects.annotate(pseudonym=F("resident__pseudonym"))
     ).get(pk=signal.pk)
     item = {"signal": signal, "discussion": discussion, "form": None if saved else form, "saved": saved, "focus": saved}
     if not request.htmx:
         message = _("Item %(number)s is not saved; see the messages at the item.") % {"number": signal.number}
         messages.error(request, message)
         return _render_meeting(request, meeting, current=item, status=status)
-    context = {"item": item, "meeting": meeting, "chair": True, "today": timezone.localdate()}
+    context = {"items": [item], "meeting": meeting, "chair": True, "today": timezone.localdate()}
     return render(request, "signalering/partials/meeting_item.html", context, status=status)
 
 

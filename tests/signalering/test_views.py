@@ -308,7 +308,7 @@ class TestMeetingPage:
 
         fragment = client.get(url, HTTP_HX_REQUEST="true")
         assert fragment.status_code == 200 and "<html" not in fragment.content.decode()
-        assert fragment.context["item"]["form"].prefix == f"item-{first.pk}"
+        assert fragment.context["items"][0]["form"].prefix == f"item-{first.pk}"
         assert AccessLog.objects.filter(action="read", object_type="signal", object_id=first.pk).exists()
 
         # Without JavaScript the link shows the meeting page with that item open.
@@ -321,7 +321,7 @@ class TestMeetingPage:
         client.force_login(chair)
         url = reverse("signalering:meeting_item", args=[meeting.pk, signal.pk])
         closed = client.get(url + "?close", HTTP_HX_REQUEST="true")
-        assert closed.status_code == 200 and closed.context["item"]["form"] is None
+        assert closed.status_code == 200 and closed.context["items"][0]["form"] is None
         assert "autofocus" in closed.content.decode() and "<textarea" not in closed.content.decode()
 
     def test_an_item_not_on_the_agenda_is_not_opened(self, client, chair, professional, district, meeting):
@@ -345,7 +345,7 @@ class TestMeetingPage:
         response = client.post(url, data, HTTP_HX_REQUEST="true")
         assert response.status_code == 200
         assert "<html" not in response.content.decode()  # a fragment
-        assert response.context["item"]["form"] is None  # saved: the item closes, showing what was recorded
+        assert response.context["items"][0]["form"] is None  # saved: the item closes, showing what was recorded
         assert "Afsluiten" in response.content.decode()
         signal.refresh_from_db()
         assert (signal.status, signal.outcome) == ("closed", "elsewhere")
@@ -553,6 +553,28 @@ def test_the_agenda_shows_pseudonyms_without_decrypting_the_residents(client, ch
             content = client.get(url).content.decode()
         assert signal.resident.pseudonym in content
         assert not any("full_name" in query["sql"] for query in queries), f"{url} read an identifying field"
+
+
+def test_an_agenda_item_names_its_neighbourhood_and_lead(client, chair, professional, district, meeting):
+    """On the page, in the opened and the closed item, and in the PDF (the names are read as subqueries)."""
+    signal = make_signal(reporter=professional, district=district)
+    services.signal_update(
+        signal=signal,
+        user=professional,
+        expected_version=None,
+        lead=professional,
+        next_step="Huisbezoek",
+        next_step_due=meeting.starts_at.date(),
+    )
+    client.force_login(chair)
+    item = reverse("signalering:meeting_item", args=[meeting.pk, signal.pk])
+    for url in (reverse("signalering:meeting", args=[meeting.pk]), item, f"{item}?close"):
+        content = client.get(url, HTTP_HX_REQUEST="true" if url != item else "").content.decode()
+        assert signal.neighbourhood.name in content, url
+        assert "Huisbezoek (" in content and f"· {professional}" in content, url
+    pdf = client.get(reverse("signalering:meeting_print", args=[meeting.pk, "agenda"])).content
+    text = "".join("".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "".join(signal.neighbourhood.name.split()) in text and "".join(str(professional).split()) in text
 
 
 def test_an_item_closed_by_someone_else_meanwhile_comes_back_with_its_pseudonym(
