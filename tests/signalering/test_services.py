@@ -190,6 +190,35 @@ class TestMeeting:
         assert signal.status == "scheduled"
         assert Event.objects.filter(signal=signal, kind="status", actor=None).count() == 1
 
+    def test_the_agenda_holds_what_is_due_and_what_was_discussed_in_this_meeting_once(
+        self, signal, meeting, chair, professional, district
+    ):
+        from signalering.models import Meeting
+        from signalering.selectors import agenda_signals
+
+        later = datetime.date(2030, 1, 1)
+        discussed = make_signal(reporter=professional, district=district)
+        services.discussion_save(
+            meeting=meeting, signal=discussed, user=chair, expected_version=1, notes="Besproken", decision="",
+            status="in_progress", outcome="", lead=professional, next_step="Later", next_step_due=later,
+            new_action=None,
+        )  # fmt: skip
+        not_due = make_signal(reporter=professional, district=district)
+        services.signal_update(
+            signal=not_due, user=professional, expected_version=None, lead=professional, next_step="Later",
+            next_step_due=later,
+        )  # fmt: skip
+        services.signal_transition(signal=not_due, user=professional, target="in_progress", expected_version=None)
+
+        agenda = agenda_signals(meeting)
+        assert sorted(s.pk for s in agenda) == sorted([signal.pk, discussed.pk])  # each once, not_due left out
+        sql = str(agenda.query)  # this meeting's discussions as a subquery, not joined and made distinct
+        assert "DISTINCT" not in sql and 'JOIN "signalering_discussion"' not in sql
+
+        Meeting.objects.filter(pk=meeting.pk).update(state=Meeting.State.HELD)
+        meeting.refresh_from_db()
+        assert [s.pk for s in agenda_signals(meeting)] == [discussed.pk]  # once held: what was discussed in it
+
     def test_meetings_are_planned_from_the_schedule_once(self, district):
         today = datetime.date(2026, 11, 23)
         created = services.meetings_plan(until=today + datetime.timedelta(weeks=6), today=today)
